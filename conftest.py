@@ -1,0 +1,42 @@
+"""Shared pytest fixtures for every app's tests."""
+
+from __future__ import annotations
+
+import contextlib
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _isolated_keys(settings, tmp_path):
+    """Each test signs audit checkpoints with its own key file, never the developer's."""
+    settings.AUDIT_CHECKPOINT_KEY_FILE = tmp_path / "keys" / "audit-checkpoint.pem"
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """PBKDF2's deliberate slowness protects production; tests only need the behaviour."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    """The shared cache holds rate-limit counters: start each test from zero."""
+    from django.core.cache import cache
+    from django.db import DatabaseError
+
+    # Redis: delete only this test worker's prefixed keys (the other worker shares the database).
+    # Database cache: unreachable before the db fixture, and rolled back with each test anyway.
+    with contextlib.suppress(DatabaseError, RuntimeError):
+        cache.delete_pattern("*") if hasattr(cache, "delete_pattern") else cache.clear()
+
+
+@pytest.fixture
+def demo(db):
+    """The whole Changchun demo data set, loaded by the same command as `make run`."""
+    from django.core.management import call_command
+
+    from govhall.accounts.models import User
+
+    call_command("load_demo", verbosity=0, stdout=open("/dev/null", "w"))  # noqa: SIM115
+    return {user.username: user for user in User.objects.all()}

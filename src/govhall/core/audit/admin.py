@@ -1,0 +1,45 @@
+"""Read-only admin views of the audit trail.
+
+Why: nothing may add, change or delete audit rows outside :func:`services.record` (regulation
+Art. 20 (四): unauthorised addition, deletion or change of system data), the admin included.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from govhall.core.audit.models import AuditCheckpoint, AuditEvent
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """View permission only; no add, change or delete, and no bulk actions."""
+
+    actions = None
+    show_full_result_count = False  # COUNT(*) over millions of rows on every page is slow
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(ReadOnlyAdmin):
+    list_display = ("id", "occurred_at", "actor_label", "role", "scope", "action", "object_type", "object_id")
+    list_filter = ("action",)
+    search_fields = ("=actor_label", "=object_id", "^action")
+    date_hierarchy = "occurred_at"
+    ordering = ("-id",)
+
+
+@admin.register(AuditCheckpoint)
+class AuditCheckpointAdmin(ReadOnlyAdmin):
+    list_display = ("id", "created_at", "last_event_id", "event_count", "key_id")
+    ordering = ("-last_event_id",)

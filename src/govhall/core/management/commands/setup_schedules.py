@@ -1,0 +1,21 @@
+"""Create or update the worker's periodic schedules (idempotent; run by ``make worker``)."""
+
+from django.core.management.base import BaseCommand
+from django_q.models import Schedule
+
+# (name, function, minutes between runs)
+SCHEDULES = [
+    ("core.heartbeat", "govhall.core.tasks.heartbeat", 1),
+]
+
+
+class Command(BaseCommand):
+    help = "Create or update the periodic schedules the worker runs."
+
+    def handle(self, *args, **options):
+        for name, func, minutes in SCHEDULES:
+            Schedule.objects.update_or_create(
+                name=name,
+                defaults={"func": func, "schedule_type": Schedule.MINUTES, "minutes": minutes, "repeats": -1},
+            )
+        self.stdout.write(f"{len(SCHEDULES)} schedule(s) ready.")

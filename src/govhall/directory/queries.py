@@ -1,0 +1,70 @@
+"""Read side of the directory: optimised querysets for the portal, the workbench and the API."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from govhall.directory.models import (
+    SUB_HALL_KINDS,
+    Department,
+    Region,
+    ServiceCentre,
+    SubHall,
+    Window,
+)
+
+
+def city() -> Region:
+    return Region.objects.get(parent__isnull=True)
+
+
+def regions(*, parent_code: str | None = None) -> QuerySet[Region]:
+    queryset = Region.objects.select_related("parent")
+    if parent_code:
+        queryset = queryset.filter(parent__code=parent_code)
+    return queryset
+
+
+def sub_halls() -> QuerySet[SubHall]:
+    """Published sub-halls in the order of the region tree, with their centre count."""
+    return (
+        SubHall.objects.filter(is_published=True, region__kind__in=SUB_HALL_KINDS)
+        .select_related("region")
+        .annotate(centre_count=Count("region__centres", filter=Q(region__centres__is_active=True)))
+    )
+
+
+def sub_hall_by_code(code: str) -> SubHall:
+    return SubHall.objects.select_related("region").get(region__code=code, is_published=True)
+
+
+def centres(*, region_code: str | None = None, include_streets: bool = True) -> QuerySet[ServiceCentre]:
+    queryset = ServiceCentre.objects.filter(is_active=True).select_related("region")
+    if region_code:
+        queryset = queryset.filter(Q(region__code=region_code) | Q(region__parent__code=region_code))
+    if not include_streets:
+        queryset = queryset.exclude(level="street")
+    return queryset
+
+
+def centre_by_code(code: str) -> ServiceCentre:
+    windows = Window.objects.filter(is_active=True).select_related("department")
+    return (
+        ServiceCentre.objects.select_related("region")
+        .prefetch_related(
+            Prefetch("windows", queryset=windows, to_attr="active_windows"),
+            Prefetch(
+                "departments",
+                queryset=Department.objects.filter(is_active=True),
+                to_attr="resident_departments",
+            ),
+        )
+        .get(code=code, is_active=True)
+    )
+
+
+def departments(*, region_code: str | None = None) -> QuerySet[Department]:
+    queryset = Department.objects.filter(is_active=True).select_related("region", "centre")
+    if region_code:
+        queryset = queryset.filter(region__code=region_code)
+    return queryset

@@ -1,0 +1,278 @@
+"""govhall settings: one module, every value from the environment (12-factor).
+
+Development defaults are safe to run on a laptop; ``GOVHALL_ENV=production`` turns every default
+into the hardened one and refuses to start without the secrets. The README lists every variable.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+SRC_DIR = BASE_DIR / "src"
+
+
+def env(name: str, default: str = "") -> str:
+    return os.environ.get(name, default)
+
+
+def env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_int(name: str, default: int) -> int:
+    return int(os.environ.get(name, default))
+
+
+def env_list(name: str, default: str = "") -> list[str]:
+    return [item.strip() for item in env(name, default).split(",") if item.strip()]
+
+
+GOVHALL_ENV = env("GOVHALL_ENV", "development")
+if GOVHALL_ENV not in {"development", "test", "production"}:
+    raise ImproperlyConfigured(f"GOVHALL_ENV must be development, test or production, not {GOVHALL_ENV!r}")
+PRODUCTION = GOVHALL_ENV == "production"
+
+
+def secret(name: str, dev_default: str) -> str:
+    """A secret: required in production, a fixed, clearly-marked value in development."""
+    value = env(name)
+    if value:
+        return value
+    if PRODUCTION:
+        raise ImproperlyConfigured(f"{name} must be set when GOVHALL_ENV=production")
+    return dev_default
+
+
+DEBUG = env_bool("DEBUG", not PRODUCTION)
+SECRET_KEY = secret("SECRET_KEY", "dev-insecure-" + "k" * 50)
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,testserver,[::1]")
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "rules.apps.AutodiscoverRulesConfig",
+    "ninja",
+    "django_q",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "govhall.core",
+    "govhall.core.workdays",
+    "govhall.core.audit",
+    "govhall.directory",
+    "govhall.accounts",
+    "govhall.portal",
+    "govhall.workbench",
+    "govhall.api",
+    "govhall.demo",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "govhall.core.middleware.ClientIPMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "govhall.urls"
+WSGI_APPLICATION = "govhall.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [SRC_DIR / "govhall" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+                "govhall.core.context_processors.hall",
+            ],
+        },
+    },
+]
+
+# --- Database: SQLite by default (WAL, busy timeout, IMMEDIATE transactions), PostgreSQL by URL ---
+VAR_DIR = Path(env("GOVHALL_VAR_DIR", str(BASE_DIR / "var")))
+DATABASE_URL = env("DATABASE_URL", f"sqlite:///{VAR_DIR / 'govhall.sqlite3'}")
+DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["OPTIONS"] = {
+        "timeout": 20,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+    }
+    DATABASES["default"]["TEST"] = {"NAME": None}
+else:
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # Test databases are created from template0 in UTF-8, so Chinese text and trigram search work.
+    DATABASES["default"]["TEST"] = {"CHARSET": "UTF8", "TEMPLATE": "template0"}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Cache, sessions, rate limits: shared by every process (database, or Redis by URL) ---
+REDIS_URL = env("REDIS_URL")
+# Parallel test workers share one Redis: each gets its own key prefix.
+CACHE_KEY_PREFIX = env("CACHE_KEY_PREFIX", "govhall") + os.environ.get("PYTEST_XDIST_WORKER", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "govhall_cache",
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
+        }
+    }
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
+# --- Background work: django-q2 runs the outbox workers and the schedules ---
+Q_CLUSTER = {
+    "name": "govhall",
+    "workers": env_int("WORKER_PROCESSES", 2),
+    "timeout": 60,
+    "retry": 120,
+    "max_attempts": 1,
+    "catch_up": False,
+    "label": "后台任务",
+    **({"redis": REDIS_URL} if REDIS_URL else {"orm": "default"}),
+}
+
+# --- Accounts and authentication ---
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "rules.permissions.ObjectPermissionBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "portal:login"
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", "长春市网上办事大厅")
+OTP_TOTP_THROTTLE_FACTOR = 1
+LOGIN_REDIRECT_URL = "portal:home"
+LOGOUT_REDIRECT_URL = "portal:home"
+
+# --- Internationalisation: Chinese first, English available; Beijing time for every deadline ---
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+LOCALE_PATHS = [SRC_DIR / "govhall" / "locale"]
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+# --- Static and media files: every asset local, no CDN ---
+STATIC_URL = "/static/"
+STATIC_ROOT = Path(env("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
+NODE_MODULES = BASE_DIR / "node_modules"
+STATICFILES_DIRS = [
+    ("vendor/bootstrap", NODE_MODULES / "bootstrap" / "dist"),
+    ("vendor/bootstrap-icons", NODE_MODULES / "bootstrap-icons" / "font"),
+    ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
+    ("vendor/echarts", NODE_MODULES / "echarts" / "dist"),
+]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if PRODUCTION
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+MEDIA_ROOT = Path(env("MEDIA_ROOT", str(VAR_DIR / "media")))
+MEDIA_URL = "/media/"
+WHITENOISE_USE_FINDERS = not PRODUCTION
+if not PRODUCTION:
+    STATIC_ROOT.mkdir(
+        parents=True, exist_ok=True
+    )  # whitenoise expects it; collectstatic fills it in production
+
+# --- Security ---
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_TLS_PROXY", PRODUCTION) else None
+)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", PRODUCTION)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000 if PRODUCTION else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = PRODUCTION
+SECURE_HSTS_PRELOAD = PRODUCTION
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SESSION_COOKIE_SECURE = PRODUCTION
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)
+CSRF_COOKIE_SECURE = PRODUCTION
+CSRF_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+# The client IP is read from this header only when a trusted proxy sets it (e.g. X-Forwarded-For
+# from nginx); otherwise REMOTE_ADDR. Never trust a header the client could forge.
+TRUSTED_PROXY_HEADER = env("TRUSTED_PROXY_HEADER")
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1)
+
+# Personal data: AES-GCM keys "id:base64key,..." (first one encrypts), HMAC key for lookups.
+FIELD_ENCRYPTION_KEYS = secret("FIELD_ENCRYPTION_KEYS", "dev1:ZGV2LW9ubHkta2V5LWRvLW5vdC11c2UtaW4tcHJvZCE=")
+FIELD_HASH_KEY = secret("FIELD_HASH_KEY", "dev-only-hmac-key-do-not-use-in-production")
+# Audit checkpoints are signed with an Ed25519 key kept outside the database.
+AUDIT_CHECKPOINT_KEY_FILE = Path(
+    env("AUDIT_CHECKPOINT_KEY_FILE", str(VAR_DIR / "keys" / "audit-checkpoint.pem"))
+)
+AUDIT_CHECKPOINT_EVERY = env_int("AUDIT_CHECKPOINT_EVERY", 1000)
+
+# --- The hall's identity (header, footer, government-site filing numbers) ---
+HALL = {
+    "name": env("HALL_NAME", "长春市网上办事大厅"),
+    "name_en": env("HALL_NAME_EN", "Changchun Online Government Service Hall"),
+    "city_code": env("HALL_CITY_CODE", "220100"),
+    "office": env("HALL_OFFICE", "长春市人民政府政务公开办公室"),
+    "office_en": env("HALL_OFFICE_EN", "Changchun Municipal Government Affairs Openness Office"),
+    "site_code": env("HALL_SITE_CODE", "2201000001"),
+    "icp_number": env("HALL_ICP_NUMBER", "吉ICP备00000000号"),
+    "police_number": env("HALL_POLICE_NUMBER", "吉公网安备 22010202000000号"),
+    "hotline": env("HALL_HOTLINE", "12345"),
+}
+
+# --- Logging: to stdout (the operator ships it; keep at least 6 months, Cybersecurity Law Art. 21) ---
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}
+
+NINJA_PAGINATION_PER_PAGE = 50
