@@ -40,3 +40,21 @@ def demo(db):
 
     call_command("load_demo", verbosity=0, stdout=open("/dev/null", "w"))  # noqa: SIM115
     return {user.username: user for user in User.objects.all()}
+
+
+@pytest.fixture
+def staff_client(client, demo):
+    """Log a demo staff member into the workbench as if they had entered password and TOTP."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    def login(username: str):
+        user = demo[username]
+        device, _ = TOTPDevice.objects.get_or_create(user=user, name="test", defaults={"confirmed": True})
+        client.force_login(user)
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+        return client
+
+    return login

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "ninja",
     "django_q",
+    "captcha",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
@@ -76,6 +77,7 @@ INSTALLED_APPS = [
     "govhall.core.audit",
     "govhall.directory",
     "govhall.accounts",
+    "govhall.notifications",
     "govhall.portal",
     "govhall.workbench",
     "govhall.api",
@@ -182,6 +184,14 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "portal:login"
+# Real-name verification provider (accounts.identity): "demo" checks format and checksum only.
+IDENTITY_VERIFIER = env("IDENTITY_VERIFIER", "demo")
+# Offline image CAPTCHA before an SMS code is sent (django-simple-captcha, rendered locally).
+CAPTCHA_LENGTH = 4
+CAPTCHA_TIMEOUT = 5
+CAPTCHA_IMAGE_SIZE = (120, 44)
+CAPTCHA_FONT_SIZE = 30
+CAPTCHA_CHALLENGE_FUNCT = "captcha.helpers.random_char_challenge"
 OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", "长春市网上办事大厅")
 OTP_TOTP_THROTTLE_FACTOR = 1
 LOGIN_REDIRECT_URL = "portal:home"
@@ -276,3 +286,41 @@ LOGGING = {
 }
 
 NINJA_PAGINATION_PER_PAGE = 50
+
+# `make bench` compares every scenario with a bare Django response served by the same server.
+BENCH_BARE_VIEW = env_bool("BENCH_BARE_VIEW", False)
+
+# --- Notifications ---
+# The durable SMS outbox (regulation Art. 11: an SMS receipt for every submitted application).
+# SMS_GATEWAYS names the gateways in failover order; each one is configured by
+# SMS_GATEWAY_<NAME>_PLUGIN (console | http), _URL, _SECRET, _TIMEOUT, _CONNECT_TIMEOUT.
+# The console gateway is for development only (refused in production by a system check).
+
+
+def _sms_gateway(name: str) -> dict[str, object]:
+    prefix = "SMS_GATEWAY_" + name.upper().replace("-", "_") + "_"
+    return {
+        "name": name,
+        "plugin": env(prefix + "PLUGIN", "console" if name == "console" else "http"),
+        "url": env(prefix + "URL"),
+        "secret": env(prefix + "SECRET"),
+        "timeout": float(env(prefix + "TIMEOUT", "10")),
+        "connect_timeout": float(env(prefix + "CONNECT_TIMEOUT", "3")),
+    }
+
+
+SMS_GATEWAYS = [_sms_gateway(name) for name in env_list("SMS_GATEWAYS", "" if PRODUCTION else "console")]
+SMS_SIGN_NAME = env("SMS_SIGN_NAME", "长春市网上办事大厅")  # the approved sender signature (签名)
+SMS_MAX_ATTEMPTS = env_int("SMS_MAX_ATTEMPTS", 8)  # then technical_failure, shown in the workbench
+SMS_BACKOFF_BASE_SECONDS = float(env("SMS_BACKOFF_BASE_SECONDS", "30"))  # doubled per attempt, jittered
+SMS_BACKOFF_MAX_SECONDS = float(env("SMS_BACKOFF_MAX_SECONDS", "3600"))
+SMS_LEASE_SECONDS = float(env("SMS_LEASE_SECONDS", "120"))  # must exceed the gateways' timeouts together
+SMS_BATCH_SIZE = env_int("SMS_BATCH_SIZE", 50)
+SMS_SWEEP_SECONDS = float(env("SMS_SWEEP_SECONDS", "45"))  # below Q_CLUSTER timeout
+SMS_ENQUEUE_HINT = env_bool("SMS_ENQUEUE_HINT", True)  # on-commit async_task to start early
+SMS_RECEIPT_MAX_AGE_SECONDS = env_int("SMS_RECEIPT_MAX_AGE_SECONDS", 300)  # receipt timestamp window
+SMS_CODE_MIN_INTERVAL_SECONDS = env_int("SMS_CODE_MIN_INTERVAL_SECONDS", 60)  # per number
+SMS_CODE_MAX_PER_HOUR = env_int("SMS_CODE_MAX_PER_HOUR", 5)  # per number
+SMS_CODE_GLOBAL_MAX_PER_MINUTE = env_int("SMS_CODE_GLOBAL_MAX_PER_MINUTE", 600)  # whole hall; 0 = off
+SMS_DELIVERY_MAX_PER_MINUTE = env_int("SMS_DELIVERY_MAX_PER_MINUTE", 0)  # all workers together; 0 = off
+SMS_QUIET_HOURS = env("SMS_QUIET_HOURS", "22:00-08:00")  # Beijing time; non-urgent messages wait; "" = off

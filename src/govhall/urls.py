@@ -14,9 +14,14 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
+    path("captcha/", include("captcha.urls")),
     path("workbench/", include("govhall.workbench.urls")),
+    path("notifications/", include("govhall.notifications.urls")),
     path("", include("govhall.portal.urls")),
 ]
+
+if settings.BENCH_BARE_VIEW:
+    urlpatterns.insert(0, path("bench/bare", core_views.bare, name="bench_bare"))
 
 handler400 = "govhall.core.views.bad_request"
 handler403 = "govhall.core.views.permission_denied"

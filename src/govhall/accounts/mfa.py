@@ -63,9 +63,7 @@ def base32_secret(device: TOTPDevice) -> str:
 
 
 @transaction.atomic
-def confirm_enrolment(
-    user: User, token: str, request: HttpRequest | None = None
-) -> tuple[Device, list[str]] | None:
+def confirm_enrolment(user: User, token: str, request: HttpRequest | None = None) -> tuple[Device, list[str]] | None:
     """Confirm the authenticator with a first code; issue one-time recovery codes (shown once)."""
     device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=False).first()
     if device is None or not device.verify_token(token.strip()):
@@ -79,9 +77,7 @@ def confirm_enrolment(
 
 
 def issue_recovery_codes(user: User) -> list[str]:
-    static, _created = StaticDevice.objects.get_or_create(
-        user=user, name="recovery", defaults={"confirmed": True}
-    )
+    static, _created = StaticDevice.objects.get_or_create(user=user, name="recovery", defaults={"confirmed": True})
     static.token_set.all().delete()
     codes = [f"{secrets.randbelow(10**8):08d}" for _ in range(RECOVERY_CODE_COUNT)]
     StaticToken.objects.bulk_create([StaticToken(device=static, token=code) for code in codes])

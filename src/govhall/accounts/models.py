@@ -99,9 +99,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         verbose_name = _("用户")
         verbose_name_plural = _("用户")
         constraints = [
-            models.CheckConstraint(
-                name="user_kind_valid", condition=Q(kind__in=[choice.value for choice in UserKind])
-            ),
+            models.CheckConstraint(name="user_kind_valid", condition=Q(kind__in=[choice.value for choice in UserKind])),
         ]
 
     def __str__(self) -> str:
@@ -225,9 +223,7 @@ class OperatorAuthorisation(models.Model):
 
     enterprise = models.ForeignKey(EnterpriseProfile, on_delete=models.CASCADE, related_name="operators")
     operator = models.ForeignKey(User, on_delete=models.CASCADE, related_name="operator_authorisations")
-    scope = models.CharField(
-        _("授权范围"), max_length=10, choices=OperatorScope.choices, default=OperatorScope.ALL
-    )
+    scope = models.CharField(_("授权范围"), max_length=10, choices=OperatorScope.choices, default=OperatorScope.ALL)
     valid_from = models.DateTimeField(_("生效时间"), default=timezone.now)
     valid_until = models.DateTimeField(_("失效时间"))
     created_at = models.DateTimeField(auto_now_add=True)
@@ -266,12 +262,8 @@ class RoleAssignment(models.Model):
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_assignments")
     role = models.CharField(_("角色"), max_length=20, choices=Role.choices)
-    department = models.ForeignKey(
-        Department, verbose_name=_("部门"), null=True, blank=True, on_delete=models.PROTECT
-    )
-    region = models.ForeignKey(
-        Region, verbose_name=_("区划"), null=True, blank=True, on_delete=models.PROTECT
-    )
+    department = models.ForeignKey(Department, verbose_name=_("部门"), null=True, blank=True, on_delete=models.PROTECT)
+    region = models.ForeignKey(Region, verbose_name=_("区划"), null=True, blank=True, on_delete=models.PROTECT)
     centre = models.ForeignKey(
         ServiceCentre, verbose_name=_("服务中心"), null=True, blank=True, on_delete=models.PROTECT
     )
@@ -364,3 +356,69 @@ class Consent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user.name}：{self.notice}"
+
+
+class CodePurpose(models.TextChoices):
+    REGISTER = "register", _("注册")
+    RESET_PASSWORD = "reset_password", _("找回密码")
+    CHANGE_MOBILE = "change_mobile", _("更换手机号")
+
+
+class VerificationCode(models.Model):
+    """A 6-digit SMS code proving a mobile number: 5 minutes, 5 attempts, used once.
+
+    Only a keyed hash of the code is stored; the number is looked up by its keyed hash too.
+    """
+
+    purpose = models.CharField(max_length=20, choices=CodePurpose.choices)
+    mobile_hash = models.CharField(max_length=64)
+    code_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    consumed_at = models.DateTimeField(null=True, blank=True)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("短信验证码")
+        verbose_name_plural = _("短信验证码")
+        indexes = [models.Index(fields=["mobile_hash", "purpose", "-created_at"], name="verification_code_lookup")]
+        constraints = [
+            models.CheckConstraint(
+                name="verification_code_purpose_valid",
+                condition=Q(purpose__in=[choice.value for choice in CodePurpose]),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_purpose_display()} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def usable(self):
+        return self.filter(revoked_at__isnull=True, expires_at__gt=timezone.now(), user__is_active=True)
+
+
+class ApiToken(models.Model):
+    """A bearer token for apps and mini-programs. Only a hash is stored; the prefix finds the row.
+
+    Staff obtain one only with password AND a TOTP code, so the API is no way around the second factor.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("名称"), max_length=50)
+    prefix = models.CharField(max_length=12, unique=True)
+    key_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("接口令牌")
+        verbose_name_plural = _("接口令牌")
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.prefix}…）"

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.contrib.auth.password_validation import validate_password
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F
 from django.http import HttpRequest
 from django.utils import timezone
@@ -18,7 +18,6 @@ from django.utils.translation import gettext as _
 
 from govhall.accounts.models import (
     ROLE_SCOPE,
-    PersonProfile,
     RoleAssignment,
     ScopeKind,
     User,
@@ -29,7 +28,6 @@ from govhall.core.crypto import blind_index
 from govhall.core.permissions import ensure_permission
 from govhall.core.validators import (
     IdentityDocumentType,
-    validate_identity_document,
     validate_mobile,
     validate_person_name,
 )
@@ -69,9 +67,7 @@ def find_applicant(identifier: str) -> User | None:
             user = candidates.filter(mobile_hash=mobile_hash(validate_mobile(value))).first()
     if user is None:
         upper = value.upper()
-        user = candidates.filter(
-            person__document_hash=document_hash(IdentityDocumentType.RESIDENT_ID, upper)
-        ).first()
+        user = candidates.filter(person__document_hash=document_hash(IdentityDocumentType.RESIDENT_ID, upper)).first()
         user = user or candidates.filter(enterprise__uscc=upper).first()
     return user
 
@@ -99,9 +95,7 @@ def authenticate_applicant(request: HttpRequest, identifier: str, password: str)
         return LoginResult(None, generic)
     now = timezone.now()
     if user.locked_until and user.locked_until > now:
-        return LoginResult(
-            None, _("密码错误次数过多，账号已锁定至%(time)s。") % {"time": _local(user.locked_until)}
-        )
+        return LoginResult(None, _("密码错误次数过多，账号已锁定至%(time)s。") % {"time": _local(user.locked_until)})
     if not user.is_active or user.cancelled_at is not None:
         return LoginResult(None, generic)
     if not user.check_password(password):
@@ -118,9 +112,7 @@ def register_failed_login(user: User, request: HttpRequest | None = None) -> Non
     locked = User.objects.select_for_update().get(pk=user.pk)
     User.objects.filter(pk=user.pk).update(failed_logins=F("failed_logins") + 1)
     locked.refresh_from_db(fields=["failed_logins"])
-    record(
-        None, "account.login_failed", locked, request=request, after={"failed_logins": locked.failed_logins}
-    )
+    record(None, "account.login_failed", locked, request=request, after={"failed_logins": locked.failed_logins})
     if locked.failed_logins >= LOGIN_MAX_FAILURES:
         until = timezone.now() + datetime.timedelta(minutes=LOGIN_LOCK_MINUTES)
         User.objects.filter(pk=user.pk).update(locked_until=until, failed_logins=0)
@@ -147,67 +139,6 @@ def create_staff(*, username: str, name: str, password: str, by: User | None, em
     return user
 
 
-@transaction.atomic
-def create_person(
-    *,
-    name: str,
-    document_type: str,
-    document_number: str,
-    mobile: str,
-    password: str,
-    verified_by: str = "",
-) -> User:
-    """Create a natural person's account (the registration flow proves the mobile number first)."""
-    errors: dict[str, list[str]] = {}
-    try:
-        name = validate_person_name(name)
-    except ValidationError as exc:
-        errors["name"] = exc.messages
-    try:
-        document_number = validate_identity_document(document_type, document_number)
-    except ValidationError as exc:
-        errors["document_number"] = exc.messages
-    try:
-        mobile = validate_mobile(mobile)
-    except ValidationError as exc:
-        errors["mobile"] = exc.messages
-    if errors:
-        raise ValidationError(errors)
-    try:
-        validate_password(password, User(name=name))
-    except ValidationError as exc:
-        raise ValidationError({"password": exc.messages}) from exc
-    if PersonProfile.objects.filter(document_hash=document_hash(document_type, document_number)).exists():
-        raise ValidationError({"document_number": [_("该证件号码已注册，请直接登录或找回密码。")]})
-    if User.objects.filter(mobile_hash=mobile_hash(mobile)).exists():
-        raise ValidationError({"mobile": [_("该手机号码已注册，请直接登录或找回密码。")]})
-    now = timezone.now()
-    user = User(
-        username=new_account_number("P"),
-        kind=UserKind.PERSON,
-        name=name,
-        mobile=mobile,
-        mobile_hash=mobile_hash(mobile),
-        mobile_verified_at=now,
-    )
-    user.set_password(password)
-    try:
-        with transaction.atomic():
-            user.save()
-            PersonProfile.objects.create(
-                user=user,
-                document_type=document_type,
-                document_number=document_number,
-                document_hash=document_hash(document_type, document_number),
-                verified_at=now if verified_by else None,
-                verified_by=verified_by,
-            )
-    except IntegrityError as exc:  # a concurrent registration won the race
-        raise ValidationError({"document_number": [_("该证件或手机号码已注册。")]}) from exc
-    record(user, "account.registered", user, after={"kind": UserKind.PERSON, "document_type": document_type})
-    return user
-
-
 def _scope_kwargs(role: str, scope: Department | Region | ServiceCentre) -> dict:
     expected = ROLE_SCOPE[role]
     actual = {
@@ -216,9 +147,7 @@ def _scope_kwargs(role: str, scope: Department | Region | ServiceCentre) -> dict
         ServiceCentre: ScopeKind.CENTRE,
     }.get(type(scope))
     if actual != expected:
-        raise ValidationError(
-            {"scope": _("该角色只能授权到%(kind)s。") % {"kind": ScopeKind(expected).label}}
-        )
+        raise ValidationError({"scope": _("该角色只能授权到%(kind)s。") % {"kind": ScopeKind(expected).label}})
     return {expected: scope}
 
 
@@ -248,9 +177,7 @@ def assign_role(
 @transaction.atomic
 def revoke_role(assignment_id: int, *, by: User, reason: str = "") -> RoleAssignment:
     assignment = RoleAssignment.objects.select_for_update().get(pk=assignment_id)
-    ensure_permission(
-        by, "accounts.assign_role", assignment.department or assignment.region or assignment.centre
-    )
+    ensure_permission(by, "accounts.assign_role", assignment.department or assignment.region or assignment.centre)
     if assignment.revoked_at is None:
         assignment.revoked_at = timezone.now()
         assignment.save(update_fields=["revoked_at"])

@@ -8,7 +8,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
-from govhall.api import directory
+from govhall.api import accounts, directory
 from govhall.api.errors import error_response, fields_from_django, fields_from_ninja
 
 api = NinjaAPI(
@@ -19,6 +19,7 @@ api = NinjaAPI(
     docs_url="/docs",
     openapi_url="/openapi.json",
 )
+api.add_router("/accounts", accounts.router)
 api.add_router("/directory", directory.router)
 
 
@@ -39,7 +40,8 @@ def on_permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpRes
 
 @api.exception_handler(AuthenticationError)
 def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-    return error_response(request, 401, "unauthenticated", "请先登录。")
+    message = str(exc) if str(exc) not in ("", "Unauthorized") else "请先登录。"
+    return error_response(request, 401, "unauthenticated", message)
 
 
 @api.exception_handler(Http404)

@@ -45,6 +45,11 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse(body, status=200 if healthy else 503)
 
 
+def bare(request: HttpRequest) -> HttpResponse:
+    """The benchmark's baseline: the cheapest response this Django stack can give."""
+    return HttpResponse(b"ok", content_type="text/plain")
+
+
 ERRORS = {
     400: ("请求无效", "Bad request", "bad_request"),
     403: ("没有访问权限", "Permission denied", "permission_denied"),

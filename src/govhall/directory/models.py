@@ -56,9 +56,7 @@ class Region(models.Model):
             models.CheckConstraint(
                 name="region_only_city_is_root", condition=Q(kind=RegionKind.CITY) | Q(parent__isnull=False)
             ),
-            models.CheckConstraint(
-                name="region_code_format", condition=Q(code__regex=r"^[0-9]{6}([0-9]{3,6})?$")
-            ),
+            models.CheckConstraint(name="region_code_format", condition=Q(code__regex=r"^[0-9]{6}([0-9]{3,6})?$")),
         ]
 
     def __str__(self) -> str:
@@ -72,9 +70,7 @@ class Region(models.Model):
 class SubHall(models.Model):
     """A district's or zone's page inside the platform (Art. 2, Art. 6), edited by its district office."""
 
-    region = models.OneToOneField(
-        Region, verbose_name=_("区划"), on_delete=models.PROTECT, related_name="sub_hall"
-    )
+    region = models.OneToOneField(Region, verbose_name=_("区划"), on_delete=models.PROTECT, related_name="sub_hall")
     title = models.CharField(_("分厅名称"), max_length=100)
     banner_text = models.CharField(_("横幅文字"), max_length=200, blank=True)
     notice = models.TextField(_("通知公告"), blank=True)
@@ -105,9 +101,7 @@ class ServiceCentre(models.Model):
     name = models.CharField(_("名称"), max_length=100)
     name_en = models.CharField(_("英文名称"), max_length=200, blank=True)
     level = models.CharField(_("层级"), max_length=10, choices=CentreLevel.choices)
-    region = models.ForeignKey(
-        Region, verbose_name=_("所在区划"), on_delete=models.PROTECT, related_name="centres"
-    )
+    region = models.ForeignKey(Region, verbose_name=_("所在区划"), on_delete=models.PROTECT, related_name="centres")
     address = models.CharField(_("地址"), max_length=200)
     phone = models.CharField(_("电话"), max_length=50)
     office_hours = models.JSONField(_("办公时间"), default=dict, blank=True)
@@ -193,9 +187,7 @@ class Department(models.Model):
         blank=True,
         help_text=_("历史代码校验位不符时，由市政务公开办确认并说明原因（已记入审计日志）。"),
     )
-    region = models.ForeignKey(
-        Region, verbose_name=_("所属区划"), on_delete=models.PROTECT, related_name="departments"
-    )
+    region = models.ForeignKey(Region, verbose_name=_("所属区划"), on_delete=models.PROTECT, related_name="departments")
     level = models.CharField(_("层级"), max_length=10, choices=DepartmentLevel.choices)
     parent = models.ForeignKey(
         "self",

@@ -18,8 +18,7 @@ def administers_region(user, obj) -> bool:
     """District (or city) office admins for the region the object belongs to."""
     region_id = getattr(obj, "region_id", None) or getattr(obj, "pk", None)
     return region_id is not None and (
-        user.has_role(Role.DISTRICT_ADMIN, region=region_id)
-        or user.has_role(Role.CITY_ADMIN, region=region_id)
+        user.has_role(Role.DISTRICT_ADMIN, region=region_id) or user.has_role(Role.CITY_ADMIN, region=region_id)
     )
 
 
@@ -33,6 +32,4 @@ rules.add_perm("directory.edit_sub_hall", rules.is_authenticated & administers_r
 rules.add_perm("directory.manage_centre", rules.is_authenticated & administers_region)
 rules.add_perm("directory.create_department", rules.is_authenticated & is_city_admin)
 rules.add_perm("directory.accept_legacy_uscc", rules.is_authenticated & is_city_admin)
-rules.add_perm(
-    "directory.edit_department", rules.is_authenticated & (administers_region | administers_department)
-)
+rules.add_perm("directory.edit_department", rules.is_authenticated & (administers_region | administers_department))

@@ -46,9 +46,7 @@ def _check_office_hours(changes: dict[str, Any]) -> None:
         try:
             OfficeHours.from_json(changes["office_hours"])
         except (ValueError, KeyError, TypeError) as exc:
-            raise ValidationError(
-                {"office_hours": _("办公时间格式不正确：%(error)s") % {"error": exc}}
-            ) from exc
+            raise ValidationError({"office_hours": _("办公时间格式不正确：%(error)s") % {"error": exc}}) from exc
 
 
 @transaction.atomic

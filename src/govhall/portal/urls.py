@@ -1,19 +1,26 @@
 from django.urls import path
 
-from govhall.portal import views
+from govhall.portal.views import accounts, directory
 
 app_name = "portal"
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("personal/", views.personal, name="personal"),
-    path("enterprise/", views.enterprise, name="enterprise"),
-    path("sub-halls/", views.sub_halls, name="sub_halls"),
-    path("sub-halls/<str:code>/", views.sub_hall, name="sub_hall"),
-    path("centres/", views.centres, name="centres"),
-    path("centres/<slug:code>/", views.centre, name="centre"),
-    path("departments/", views.departments, name="departments"),
-    path("display/elder-mode/", views.elder_mode, name="elder_mode"),
-    path("accounts/login/", views.login, name="login"),
-    path("accounts/logout/", views.logout, name="logout"),
+    path("", directory.home, name="home"),
+    path("personal/", directory.personal, name="personal"),
+    path("enterprise/", directory.enterprise, name="enterprise"),
+    path("sub-halls/", directory.sub_halls, name="sub_halls"),
+    path("sub-halls/<str:code>/", directory.sub_hall, name="sub_hall"),
+    path("centres/", directory.centres, name="centres"),
+    path("centres/<slug:code>/", directory.centre, name="centre"),
+    path("departments/", directory.departments, name="departments"),
+    path("display/elder-mode/", directory.elder_mode, name="elder_mode"),
+    path("accounts/login/", accounts.login, name="login"),
+    path("accounts/logout/", accounts.logout, name="logout"),
+    path("accounts/register/", accounts.register, {"kind": "person"}, name="register"),
+    path("accounts/register/enterprise/", accounts.register, {"kind": "enterprise"}, name="register_enterprise"),
+    path("accounts/reset/", accounts.reset_password, name="reset_password"),
+    path("accounts/", accounts.account, name="account"),
+    path("accounts/operators/", accounts.add_operator, name="add_operator"),
+    path("accounts/operators/<int:authorisation_id>/revoke/", accounts.revoke_operator, name="revoke_operator"),
+    path("accounts/cancel/", accounts.cancel_account, name="cancel_account"),
 ]

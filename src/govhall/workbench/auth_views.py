@@ -39,16 +39,12 @@ def _complete_login(request: HttpRequest, user: User, device) -> HttpResponse:
 def login(request: HttpRequest) -> HttpResponse:
     form = StaffLoginForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        result = mfa.check_staff_password(
-            request, form.cleaned_data["username"], form.cleaned_data["password"]
-        )
+        result = mfa.check_staff_password(request, form.cleaned_data["username"], form.cleaned_data["password"])
         if result.user is not None:
             request.session.cycle_key()
             request.session[PENDING_KEY] = result.user.pk
             request.session[NEXT_KEY] = request.GET.get("next", "")
-            return redirect(
-                "workbench:verify" if mfa.has_confirmed_device(result.user) else "workbench:enrol"
-            )
+            return redirect("workbench:verify" if mfa.has_confirmed_device(result.user) else "workbench:enrol")
         form.add_error(None, result.message)
     return render(request, "workbench/login.html", {"form": form})
 
@@ -79,9 +75,7 @@ def enrol(request: HttpRequest) -> HttpResponse:
         if confirmed is not None:
             totp, codes = confirmed
             response = _complete_login(request, user, totp)
-            messages.success(
-                request, _("认证器绑定成功。请妥善保存以下恢复码（每个只能使用一次）：") + " ".join(codes)
-            )
+            messages.success(request, _("认证器绑定成功。请妥善保存以下恢复码（每个只能使用一次）：") + " ".join(codes))
             return response
         form.add_error("token", _("动态口令不正确，请确认手机时间准确后重试。"))
     context = {"form": form, "staff": user, "qr": mfa.qr_svg(device), "secret": mfa.base32_secret(device)}

@@ -1,17 +1,23 @@
+"""Workbench forms: shape at the edge; services validate the substance."""
+
+from __future__ import annotations
+
+import datetime
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
+
+from govhall.accounts.models import Role
+
+TEXT = {"class": "form-control"}
 
 
 class StaffLoginForm(forms.Form):
     username = forms.CharField(
-        label=_("工作人员账号"),
-        max_length=50,
-        widget=forms.TextInput(attrs={"autocomplete": "username", "class": "form-control"}),
+        label=_("工作人员账号"), max_length=50, widget=forms.TextInput(attrs=TEXT | {"autocomplete": "username"})
     )
     password = forms.CharField(
-        label=_("密码"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "current-password", "class": "form-control"}),
+        label=_("密码"), strip=False, widget=forms.PasswordInput(attrs=TEXT | {"autocomplete": "current-password"})
     )
 
 
@@ -20,7 +26,80 @@ class TokenForm(forms.Form):
         label=_("动态口令"),
         regex=r"^\s*\d{6}(\d{2})?\s*$",
         error_messages={"invalid": _("请输入6位动态口令或8位恢复码。")},
-        widget=forms.TextInput(
-            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "class": "form-control"}
-        ),
+        widget=forms.TextInput(attrs=TEXT | {"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+
+
+class AuditSearchForm(forms.Form):
+    actor = forms.CharField(label=_("操作人账号"), required=False, widget=forms.TextInput(attrs=TEXT))
+    action = forms.CharField(
+        label=_("操作（可用 .* 结尾匹配前缀）"), required=False, widget=forms.TextInput(attrs=TEXT)
+    )
+    object_type = forms.CharField(label=_("对象类型"), required=False, widget=forms.TextInput(attrs=TEXT))
+    object_id = forms.CharField(label=_("对象编号"), required=False, widget=forms.TextInput(attrs=TEXT))
+    since = forms.DateField(label=_("起始日期"), required=False, widget=forms.DateInput(attrs=TEXT | {"type": "date"}))
+    until = forms.DateField(label=_("截止日期"), required=False, widget=forms.DateInput(attrs=TEXT | {"type": "date"}))
+
+
+def _parse_lines(text: str) -> list[list[str]]:
+    return [line.split() for line in text.splitlines() if line.strip()]
+
+
+def _date(value: str, line: int) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        raise forms.ValidationError(
+            _("第%(n)d行的日期“%(v)s”格式应为 2027-02-05。") % {"n": line, "v": value}
+        ) from None
+
+
+class CalendarNoticeForm(forms.Form):
+    """The State Council's notice, typed as it reads: one holiday range per line, make-up days."""
+
+    year = forms.IntegerField(label=_("年度"), min_value=2020, max_value=2100, widget=forms.NumberInput(attrs=TEXT))
+    source = forms.CharField(
+        label=_("通知文号"),
+        max_length=200,
+        widget=forms.TextInput(attrs=TEXT | {"placeholder": "国办发明电〔2026〕x号"}),
+    )
+    holidays = forms.CharField(
+        label=_("放假安排（每行：名称 起始日期 结束日期）"),
+        widget=forms.Textarea(attrs=TEXT | {"rows": 8, "placeholder": "春节 2027-02-05 2027-02-12"}),
+    )
+    makeup_days = forms.CharField(
+        label=_("调休上班日期（每行一个）"),
+        required=False,
+        widget=forms.Textarea(attrs=TEXT | {"rows": 4, "placeholder": "2027-02-14"}),
+    )
+
+    def clean_holidays(self) -> list[tuple[str, datetime.date, datetime.date]]:
+        ranges = []
+        for number, parts in enumerate(_parse_lines(self.cleaned_data["holidays"]), start=1):
+            if len(parts) != 3:
+                raise forms.ValidationError(_("第%(n)d行应为“名称 起始日期 结束日期”。") % {"n": number})
+            ranges.append((parts[0], _date(parts[1], number), _date(parts[2], number)))
+        return ranges
+
+    def clean_makeup_days(self) -> list[datetime.date]:
+        return [_date(parts[0], n) for n, parts in enumerate(_parse_lines(self.cleaned_data["makeup_days"]), 1)]
+
+
+class StaffForm(forms.Form):
+    username = forms.RegexField(
+        label=_("账号"),
+        regex=r"^[a-z][a-z0-9_]{2,49}$",
+        error_messages={"invalid": _("账号由小写字母开头，只含小写字母、数字和下划线，3到50位。")},
+        widget=forms.TextInput(attrs=TEXT),
+    )
+    name = forms.CharField(label=_("姓名"), max_length=100, widget=forms.TextInput(attrs=TEXT))
+    password = forms.CharField(
+        label=_("初始密码"), strip=False, widget=forms.PasswordInput(attrs=TEXT | {"autocomplete": "new-password"})
+    )
+
+
+class RoleAssignmentForm(forms.Form):
+    role = forms.ChoiceField(label=_("角色"), choices=Role.choices, widget=forms.Select(attrs={"class": "form-select"}))
+    scope = forms.CharField(
+        label=_("范围（部门名称、区划代码或服务中心编码）"), max_length=100, widget=forms.TextInput(attrs=TEXT)
     )

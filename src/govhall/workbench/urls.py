@@ -1,13 +1,36 @@
 from django.urls import path
 
-from govhall.workbench import auth_views, views
+from govhall.workbench import auth_views
+from govhall.workbench.views import audit, calendar, home, staff
 
 app_name = "workbench"
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", home.home, name="home"),
     path("login/", auth_views.login, name="login"),
     path("login/verify/", auth_views.verify, name="verify"),
     path("login/enrol/", auth_views.enrol, name="enrol"),
     path("logout/", auth_views.logout, name="logout"),
+    path("staff/", staff.staff_list, name="staff"),
+    path("staff/new/", staff.create_staff, name="create_staff"),
+    path("staff/<int:user_id>/roles/", staff.assign_role, name="assign_role"),
+    path("roles/<int:assignment_id>/revoke/", staff.revoke_role, name="revoke_role"),
+    path("calendar/", calendar.notice, name="calendar"),
+    path("audit/", audit.events, name="audit"),
+    path("audit/export.csv", audit.export, name="audit_export"),
+]
+
+# --- Notifications: SMS delivery statistics, failures and templates (city office) ---
+from govhall.notifications import workbench_views as sms_views  # noqa: E402
+
+urlpatterns += [
+    path("notifications/", sms_views.deliveries, name="notifications"),
+    path("notifications/<int:message_id>/resend/", sms_views.resend, name="notification_resend"),
+    path("notifications/templates/", sms_views.templates, name="notification_templates"),
+    path("notifications/templates/<slug:code>/", sms_views.template_edit, name="notification_template"),
+    path(
+        "notifications/templates/<slug:code>/preview/",
+        sms_views.template_preview,
+        name="notification_template_preview",
+    ),
 ]

@@ -6,9 +6,7 @@ from govhall.demo.data import DEMO_PASSWORD
 
 @pytest.mark.parametrize("identifier", ["13800000001", "+86 138 0000 0001"])
 def test_citizen_logs_in_with_mobile(client, demo, identifier):
-    response = client.post(
-        "/accounts/login/", {"identifier": identifier, "password": DEMO_PASSWORD}, follow=True
-    )
+    response = client.post("/accounts/login/", {"identifier": identifier, "password": DEMO_PASSWORD}, follow=True)
     assert "登录成功" in response.content.decode()
     assert response.context["user"].name == "张三"
 
@@ -29,9 +27,7 @@ def test_staff_cannot_use_the_applicant_login(client, demo):
 
 def test_five_wrong_passwords_lock_the_account_and_are_audited(client, demo):
     for _ in range(5):
-        response = client.post(
-            "/accounts/login/", {"identifier": "13800000001", "password": "wrong-password"}
-        )
+        response = client.post("/accounts/login/", {"identifier": "13800000001", "password": "wrong-password"})
         assert "账号或密码错误" in response.content.decode()
     response = client.post("/accounts/login/", {"identifier": "13800000001", "password": DEMO_PASSWORD})
     assert "已锁定" in response.content.decode()

@@ -161,9 +161,7 @@ def record(
     ``("app_label.model", id)`` pair. ``before``/``after`` are made JSON-safe before hashing.
     Raises ``ValueError`` for a malformed action or an over-long field.
     """
-    fields = _prepare(
-        actor, action, obj, request, before=before, after=after, reason=reason, role=role, scope=scope
-    )
+    fields = _prepare(actor, action, obj, request, before=before, after=after, reason=reason, role=role, scope=scope)
     with transaction.atomic():
         return _append(fields)
 

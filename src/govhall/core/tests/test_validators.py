@@ -38,6 +38,12 @@ def test_resident_id_rejected_with_the_reason(number, code):
     assert info.value.code == code
 
 
+def test_region_code_may_be_younger_than_its_holder():
+    # 220102 (南关区) dates from 1983; a person born in 1950 got their card there later.
+    number = with_check("22010219500101123")
+    assert validate_resident_id(number) == number
+
+
 def test_resident_id_normalises_lowercase_x_and_full_width_digits():
     number = with_check("11010519491231002")
     typed = number.lower().translate(str.maketrans("0123456789", "０１２３４５６７８９"))

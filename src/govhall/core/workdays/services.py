@@ -155,8 +155,7 @@ def _is_working(kind: str | None) -> bool:
 
 def _insert_days(year: int, plan: _Plan) -> None:
     CalendarDay.objects.bulk_create(
-        CalendarDay(date=day, kind=kind, holiday_name=name, year_id=year)
-        for day, (kind, name) in plan.items()
+        CalendarDay(date=day, kind=kind, holiday_name=name, year_id=year) for day, (kind, name) in plan.items()
     )
 
 
@@ -172,9 +171,7 @@ def _insert_year(year: int, plan: _Plan, *, status: str, source: str, by_id: int
     return row
 
 
-def _replace_year(
-    row: CalendarYear, plan: _Plan, *, status: str, source: str, by_id: int | None
-) -> set[datetime.date]:
+def _replace_year(row: CalendarYear, plan: _Plan, *, status: str, source: str, by_id: int | None) -> set[datetime.date]:
     """Rewrite a locked year; return the dates whose working-day status changed."""
     before = dict(CalendarDay.objects.filter(year_id=row.year).values_list("date", "kind"))
     CalendarDay.objects.filter(year_id=row.year).delete()
@@ -185,11 +182,7 @@ def _replace_year(
     row.published_by_id = by_id
     row.revision = uuid.uuid4()
     row.save()
-    return {
-        day
-        for day, (kind, _) in plan.items()
-        if day in before and _is_working(before[day]) != _is_working(kind)
-    }
+    return {day for day, (kind, _) in plan.items() if day in before and _is_working(before[day]) != _is_working(kind)}
 
 
 def _try_insert(year: int, plan: _Plan, *, status: str, source: str) -> CalendarYear | None:
@@ -245,9 +238,7 @@ def seed_official_years(years: Iterable[int]) -> list[int]:
             if _try_insert(year, plan, status=OFFICIAL, source=CHINESECALENDAR_SOURCE) is None:
                 continue  # a concurrent seeder won the race
         else:
-            _notify_recomputers(
-                _replace_year(row, plan, status=OFFICIAL, source=CHINESECALENDAR_SOURCE, by_id=None)
-            )
+            _notify_recomputers(_replace_year(row, plan, status=OFFICIAL, source=CHINESECALENDAR_SOURCE, by_id=None))
         written.append(year)
     return written
 
@@ -359,3 +350,43 @@ def publish_official_year(
         changed = _replace_year(row, plan, status=OFFICIAL, source=source.strip(), by_id=by_id)
         _notify_recomputers(changed)
     return sorted(changed)
+
+
+# --- the city office's form ---------------------------------------------------------------------
+def preview_official_year(
+    year: int, holiday_ranges: Sequence[HolidayRange], makeup_days: Sequence[datetime.date]
+) -> dict[datetime.date, tuple[str, str]]:
+    """What the year would look like after publishing (nothing written): date -> (kind, name)."""
+    ranges = [(name, start, end) for name, start, end in holiday_ranges]
+    errors = _notice_errors(year, ranges, list(makeup_days), "preview")
+    if errors:
+        raise ValidationError(errors)
+    return _plan(year, _expand(ranges), dict.fromkeys(makeup_days, ""))
+
+
+def publish_year(
+    user,
+    year: int,
+    holiday_ranges: Sequence[HolidayRange],
+    makeup_days: Sequence[datetime.date],
+    source: str,
+    *,
+    request=None,
+) -> list[datetime.date]:
+    """The city office publishes the State Council's notice: permission, publication and audit
+    event in one transaction (every open deadline is recomputed inside it)."""
+    from govhall.core.audit.services import record
+    from govhall.core.permissions import ensure_permission
+
+    ensure_permission(user, "workdays.publish_year")
+    with transaction.atomic():
+        changed = publish_official_year(year, holiday_ranges, makeup_days, source, by_id=user.pk)
+        row = CalendarYear.objects.get(year=year)
+        record(
+            user,
+            "calendar.year_published",
+            row,
+            after={"year": year, "source": source, "changed_dates": [day.isoformat() for day in changed]},
+            request=request,
+        )
+    return changed

@@ -15,9 +15,7 @@ class Migration(migrations.Migration):
             fields=[
                 (
                     "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
                 ),
                 ("code", models.CharField(max_length=12, unique=True, verbose_name="区划代码")),
                 ("is_official_code", models.BooleanField(default=True, verbose_name="国家标准代码")),
@@ -63,9 +61,7 @@ class Migration(migrations.Migration):
             fields=[
                 (
                     "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
                 ),
                 ("code", models.SlugField(max_length=40, unique=True, verbose_name="编码")),
                 ("name", models.CharField(max_length=100, verbose_name="名称")),
@@ -109,9 +105,7 @@ class Migration(migrations.Migration):
             fields=[
                 (
                     "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
                 ),
                 ("name", models.CharField(max_length=100, verbose_name="名称")),
                 ("short_name", models.CharField(blank=True, max_length=50, verbose_name="简称")),
@@ -194,9 +188,7 @@ class Migration(migrations.Migration):
             fields=[
                 (
                     "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
                 ),
                 ("title", models.CharField(max_length=100, verbose_name="分厅名称")),
                 ("banner_text", models.CharField(blank=True, max_length=200, verbose_name="横幅文字")),
@@ -226,9 +218,7 @@ class Migration(migrations.Migration):
             fields=[
                 (
                     "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
                 ),
                 ("number", models.CharField(max_length=20, verbose_name="窗口号")),
                 ("name", models.CharField(max_length=100, verbose_name="名称")),
@@ -317,15 +307,11 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name="department",
-            constraint=models.UniqueConstraint(
-                fields=("region", "name"), name="department_name_unique_per_region"
-            ),
+            constraint=models.UniqueConstraint(fields=("region", "name"), name="department_name_unique_per_region"),
         ),
         migrations.AddConstraint(
             model_name="window",
-            constraint=models.UniqueConstraint(
-                fields=("centre", "number"), name="window_number_unique_per_centre"
-            ),
+            constraint=models.UniqueConstraint(fields=("centre", "number"), name="window_number_unique_per_centre"),
         ),
         migrations.AddConstraint(
             model_name="window",

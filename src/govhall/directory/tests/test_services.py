@@ -60,9 +60,7 @@ def new_department(**extra):
 
 
 def test_department_with_a_valid_uscc(demo):
-    department = services.create_department(
-        by=demo["city_admin"], **new_department(uscc="91110000802100433b")
-    )
+    department = services.create_department(by=demo["city_admin"], **new_department(uscc="91110000802100433b"))
     assert department.uscc == "91110000802100433B"
 
 
@@ -82,9 +80,7 @@ def test_legacy_uscc_needs_the_city_office_override_with_a_reason(demo):
 
 def test_override_does_not_excuse_a_malformed_code(demo):
     with pytest.raises(ValidationError):
-        services.create_department(
-            by=demo["city_admin"], legacy_uscc_reason="理由", **new_department(uscc="ABC")
-        )
+        services.create_department(by=demo["city_admin"], legacy_uscc_reason="理由", **new_department(uscc="ABC"))
     assert not Department.objects.filter(name="长春市测试局").exists()
 
 

@@ -4,69 +4,75 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='AuditChainHead',
+            name="AuditChainHead",
             fields=[
-                ('id', models.PositiveSmallIntegerField(default=1, editable=False, primary_key=True, serialize=False)),
-                ('last_event_id', models.BigIntegerField(default=0)),
-                ('last_hash', models.CharField(max_length=64)),
+                ("id", models.PositiveSmallIntegerField(default=1, editable=False, primary_key=True, serialize=False)),
+                ("last_event_id", models.BigIntegerField(default=0)),
+                ("last_hash", models.CharField(max_length=64)),
             ],
             options={
-                'verbose_name': '审计链头',
-                'verbose_name_plural': '审计链头',
-                'constraints': [models.CheckConstraint(condition=models.Q(('id', 1)), name='audit_chain_head_singleton')],
+                "verbose_name": "审计链头",
+                "verbose_name_plural": "审计链头",
+                "constraints": [
+                    models.CheckConstraint(condition=models.Q(("id", 1)), name="audit_chain_head_singleton")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='AuditCheckpoint',
+            name="AuditCheckpoint",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(verbose_name='创建时间')),
-                ('last_event_id', models.BigIntegerField(verbose_name='最后事件序号')),
-                ('head_hash', models.CharField(max_length=64, verbose_name='链头哈希')),
-                ('event_count', models.BigIntegerField(verbose_name='事件数')),
-                ('key_id', models.CharField(max_length=32, verbose_name='密钥标识')),
-                ('signature', models.CharField(max_length=128, verbose_name='签名')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(verbose_name="创建时间")),
+                ("last_event_id", models.BigIntegerField(verbose_name="最后事件序号")),
+                ("head_hash", models.CharField(max_length=64, verbose_name="链头哈希")),
+                ("event_count", models.BigIntegerField(verbose_name="事件数")),
+                ("key_id", models.CharField(max_length=32, verbose_name="密钥标识")),
+                ("signature", models.CharField(max_length=128, verbose_name="签名")),
             ],
             options={
-                'verbose_name': '审计检查点',
-                'verbose_name_plural': '审计检查点',
-                'ordering': ['-last_event_id'],
-                'indexes': [models.Index(fields=['last_event_id'], name='audit_checkpoint_event')],
+                "verbose_name": "审计检查点",
+                "verbose_name_plural": "审计检查点",
+                "ordering": ["-last_event_id"],
+                "indexes": [models.Index(fields=["last_event_id"], name="audit_checkpoint_event")],
             },
         ),
         migrations.CreateModel(
-            name='AuditEvent',
+            name="AuditEvent",
             fields=[
-                ('id', models.BigIntegerField(editable=False, primary_key=True, serialize=False, verbose_name='序号')),
-                ('occurred_at', models.DateTimeField(verbose_name='发生时间')),
-                ('actor_id', models.BigIntegerField(blank=True, null=True, verbose_name='操作人编号')),
-                ('actor_label', models.CharField(max_length=150, verbose_name='操作人')),
-                ('role', models.CharField(blank=True, max_length=64, verbose_name='角色')),
-                ('scope', models.CharField(blank=True, max_length=64, verbose_name='范围')),
-                ('action', models.CharField(max_length=100, verbose_name='动作')),
-                ('object_type', models.CharField(blank=True, max_length=100, verbose_name='对象类型')),
-                ('object_id', models.CharField(blank=True, max_length=128, verbose_name='对象编号')),
-                ('before', models.JSONField(blank=True, null=True, verbose_name='变更前')),
-                ('after', models.JSONField(blank=True, null=True, verbose_name='变更后')),
-                ('reason', models.TextField(blank=True, verbose_name='理由')),
-                ('ip', models.GenericIPAddressField(blank=True, null=True, verbose_name='IP 地址')),
-                ('user_agent', models.CharField(blank=True, max_length=500, verbose_name='客户端')),
-                ('prev_hash', models.CharField(max_length=64, verbose_name='前一哈希')),
-                ('hash', models.CharField(max_length=64, unique=True, verbose_name='哈希')),
+                ("id", models.BigIntegerField(editable=False, primary_key=True, serialize=False, verbose_name="序号")),
+                ("occurred_at", models.DateTimeField(verbose_name="发生时间")),
+                ("actor_id", models.BigIntegerField(blank=True, null=True, verbose_name="操作人编号")),
+                ("actor_label", models.CharField(max_length=150, verbose_name="操作人")),
+                ("role", models.CharField(blank=True, max_length=64, verbose_name="角色")),
+                ("scope", models.CharField(blank=True, max_length=64, verbose_name="范围")),
+                ("action", models.CharField(max_length=100, verbose_name="动作")),
+                ("object_type", models.CharField(blank=True, max_length=100, verbose_name="对象类型")),
+                ("object_id", models.CharField(blank=True, max_length=128, verbose_name="对象编号")),
+                ("before", models.JSONField(blank=True, null=True, verbose_name="变更前")),
+                ("after", models.JSONField(blank=True, null=True, verbose_name="变更后")),
+                ("reason", models.TextField(blank=True, verbose_name="理由")),
+                ("ip", models.GenericIPAddressField(blank=True, null=True, verbose_name="IP 地址")),
+                ("user_agent", models.CharField(blank=True, max_length=500, verbose_name="客户端")),
+                ("prev_hash", models.CharField(max_length=64, verbose_name="前一哈希")),
+                ("hash", models.CharField(max_length=64, unique=True, verbose_name="哈希")),
             ],
             options={
-                'verbose_name': '审计事件',
-                'verbose_name_plural': '审计事件',
-                'ordering': ['-id'],
-                'indexes': [models.Index(fields=['actor_id', '-id'], name='audit_event_actor'), models.Index(fields=['actor_label', '-id'], name='audit_event_actor_label'), models.Index(fields=['object_type', 'object_id', '-id'], name='audit_event_object'), models.Index(fields=['action', '-id'], name='audit_event_action'), models.Index(fields=['occurred_at'], name='audit_event_occurred_at')],
+                "verbose_name": "审计事件",
+                "verbose_name_plural": "审计事件",
+                "ordering": ["-id"],
+                "indexes": [
+                    models.Index(fields=["actor_id", "-id"], name="audit_event_actor"),
+                    models.Index(fields=["actor_label", "-id"], name="audit_event_actor_label"),
+                    models.Index(fields=["object_type", "object_id", "-id"], name="audit_event_object"),
+                    models.Index(fields=["action", "-id"], name="audit_event_action"),
+                    models.Index(fields=["occurred_at"], name="audit_event_occurred_at"),
+                ],
             },
         ),
     ]

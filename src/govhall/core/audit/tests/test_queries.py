@@ -25,7 +25,7 @@ def events():
     wang, li = StubUser(1, "wang"), StubUser(2, "li")
     return [
         record(wang, "application.accepted", ("applications.application", 1)),
-        record(wang, "application.rejected", ("applications.application", 2), reason="=HYPERLINK(\"x\")"),
+        record(wang, "application.rejected", ("applications.application", 2), reason='=HYPERLINK("x")'),
         record(li, "application.accepted", ("applications.application", 2)),
         record(li, "guide.published", ("catalog.guide", 2), after={"version": 3}),
         record(None, "workdays.year_published"),
@@ -76,13 +76,15 @@ def test_export_csv_for_auditors(events):
     assert rows[0][:2] == ["序号 id", "时间 occurred_at"]
     assert [row[0] for row in rows[1:]] == ["5", "4", "3", "2", "1"]
     rejected = rows[4]
-    assert rejected[11] == "'=HYPERLINK(\"x\")"  # no spreadsheet formula injection
+    assert rejected[11] == '\'=HYPERLINK("x")'  # no spreadsheet formula injection
     assert rows[2][10] == '{"version": 3}'
     assert rows[1][1].endswith("+08:00")  # Beijing time
     assert rows[1][15] == AuditEvent.objects.get(pk=5).hash
 
 
-@pytest.mark.parametrize(("model", "admin_class"), [(AuditEvent, AuditEventAdmin), (AuditCheckpoint, AuditCheckpointAdmin)])
+@pytest.mark.parametrize(
+    ("model", "admin_class"), [(AuditEvent, AuditEventAdmin), (AuditCheckpoint, AuditCheckpointAdmin)]
+)
 def test_admin_is_read_only(model, admin_class):
     request = RequestFactory().get("/")
     model_admin = admin_class(model, admin.site)

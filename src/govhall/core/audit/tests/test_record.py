@@ -113,9 +113,14 @@ def test_over_long_scope_is_refused_not_truncated():
 
 def test_event_rolls_back_with_the_callers_transaction_and_the_chain_stays_gap_free(make_chain):
     make_chain(3)
-    with pytest.raises(RuntimeError), transaction.atomic():
-        record("system", "application.accepted")
-        raise RuntimeError("business rule failed after the audit")
+
+    def business_transaction_that_fails_after_auditing():
+        with transaction.atomic():
+            record("system", "application.accepted")
+            raise RuntimeError("business rule failed after the audit")
+
+    with pytest.raises(RuntimeError):
+        business_transaction_that_fails_after_auditing()
 
     assert AuditEvent.objects.count() == 3
     assert record("system", "application.accepted").id == 4

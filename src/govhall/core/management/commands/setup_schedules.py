@@ -6,6 +6,7 @@ from django_q.models import Schedule
 # (name, function, minutes between runs)
 SCHEDULES = [
     ("core.heartbeat", "govhall.core.tasks.heartbeat", 1),
+    ("notifications.sweep", "govhall.notifications.tasks.sweep", 1),  # SMS outbox: delivers anything due
 ]
 
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from stdnum.cn import ric
 
+from govhall.accounts import registration
 from govhall.accounts import services as account_services
 from govhall.accounts.models import PrivacyNotice, User
 from govhall.core.validators import IdentityDocumentType, uscc_from_parts
@@ -99,9 +100,7 @@ class Command(BaseCommand):
     def load_departments(self, regions, centres) -> dict[str, Department]:
         departments: dict[str, Department] = {}
         city = regions["220100"]
-        for index, (name, short, name_en, phone, complaint, in_centre) in enumerate(
-            data.CITY_DEPARTMENTS, start=1
-        ):
+        for index, (name, short, name_en, phone, complaint, in_centre) in enumerate(data.CITY_DEPARTMENTS, start=1):
             departments[name], _ = Department.objects.update_or_create(
                 region=city,
                 name=name,
@@ -115,9 +114,7 @@ class Command(BaseCommand):
                     "complaint_phone": complaint,
                 },
             )
-        district_centres = {
-            centre.region.code: centre for centre in centres.values() if centre.level == "district"
-        }
+        district_centres = {centre.region.code: centre for centre in centres.values() if centre.level == "district"}
         for index, (name, region, parent, phone, complaint) in enumerate(data.DISTRICT_DEPARTMENTS, start=1):
             departments[name], _ = Department.objects.update_or_create(
                 region=regions[region],
@@ -170,9 +167,7 @@ class Command(BaseCommand):
         for username, name, role, scope_kind, scope_key in data.DEMO_STAFF:
             user = User.objects.filter(username=username).first()
             if user is None:
-                user = account_services.create_staff(
-                    username=username, name=name, password=data.DEMO_PASSWORD, by=None
-                )
+                user = account_services.create_staff(username=username, name=name, password=data.DEMO_PASSWORD, by=None)
             scope = {"region": regions, "department": departments, "centre": centres}[scope_kind][scope_key]
             account_services.assign_role(user, role, scope, by=None)
             if username != data.UNENROLLED_STAFF:
@@ -183,29 +178,27 @@ class Command(BaseCommand):
         return staff
 
     def load_people(self) -> list[User]:
+        notice = registration.current_notice()
         people = []
         for name, body, mobile in data.DEMO_PEOPLE:
             number = body + ric.calc_check_digit(body + "0")
             user = account_services.find_applicant(mobile)
             if user is None:
-                user = account_services.create_person(
+                user = registration.create_person(
                     name=name,
                     document_type=IdentityDocumentType.RESIDENT_ID,
                     document_number=number,
                     mobile=mobile,
                     password=data.DEMO_PASSWORD,
                     verified_by="demo",
+                    notice=notice,
                 )
             people.append(user)
         return people
 
     def print_credentials(self, staff, people) -> None:
-        self.stdout.write(
-            self.style.SUCCESS(f"Demo data loaded. Demo accounts (password: {data.DEMO_PASSWORD}):")
-        )
-        self.stdout.write(
-            "  Staff log in at /workbench/ with password + TOTP. Add the secret to an authenticator app,"
-        )
+        self.stdout.write(self.style.SUCCESS(f"Demo data loaded. Demo accounts (password: {data.DEMO_PASSWORD}):"))
+        self.stdout.write("  Staff log in at /workbench/ with password + TOTP. Add the secret to an authenticator app,")
         self.stdout.write("  or print the current code with: .venv/bin/python manage.py demo_totp USERNAME")
         for user, role in staff:
             device = TOTPDevice.objects.filter(user=user, confirmed=True).first()

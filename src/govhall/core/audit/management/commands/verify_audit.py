@@ -41,12 +41,23 @@ class Command(BaseCommand):
             metavar="PEM",
             help="verify checkpoints with this Ed25519 public key (repeatable); default: the key file",
         )
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=None,
+            help="processes to split the chain between (default: one per CPU, up to 4, for long chains on PostgreSQL)",
+        )
         parser.add_argument("--chunk-size", type=int, default=5000, help="rows fetched per round trip")
 
     def handle(self, *args: Any, **options: Any) -> None:
         since = _since(options["since_checkpoint"]) if options["since_checkpoint"] else None
         keys = signing.verification_keys(options["public_key"]) if options["public_key"] else None
-        result = verify_chain(since_checkpoint=since, public_keys=keys, chunk_size=options["chunk_size"])
+        result = verify_chain(
+            since_checkpoint=since,
+            public_keys=keys,
+            workers=options["workers"],
+            chunk_size=options["chunk_size"],
+        )
         if not result.ok:
             raise CommandError(result.message(), returncode=1)
         self.stdout.write(result.message())

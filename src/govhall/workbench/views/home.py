@@ -12,6 +12,4 @@ from govhall.workbench.menu import menu_for
 @staff_required
 def home(request: HttpRequest) -> HttpResponse:
     assignments = request.user.active_assignments
-    return render(
-        request, "workbench/home.html", {"menu": menu_for(request.user), "assignments": assignments}
-    )
+    return render(request, "workbench/home.html", {"menu": menu_for(request.user), "assignments": assignments})

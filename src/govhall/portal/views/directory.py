@@ -2,27 +2,16 @@
 
 from __future__ import annotations
 
-from django.conf import settings
-from django.contrib import auth, messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from govhall.accounts import services as account_services
 from govhall.core.context_processors import ELDER_MODE_COOKIE
+from govhall.core.web import safe_next
 from govhall.directory import queries
 from govhall.directory.models import CentreLevel, ServiceCentre, SubHall
-from govhall.portal.forms import LoginForm
 from govhall.portal.themes import ENTERPRISE_THEMES, PERSONAL_THEMES
-
-
-def _safe_next(request: HttpRequest, fallback: str = "/") -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
-        return target
-    return fallback
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -80,9 +69,7 @@ def centres(request: HttpRequest) -> HttpResponse:
     by_level = {level: [] for level in CentreLevel}
     for centre in queries.centres():
         by_level[CentreLevel(centre.level)].append(centre)
-    return render(
-        request, "portal/centres.html", {"by_level": [(lvl.label, by_level[lvl]) for lvl in CentreLevel]}
-    )
+    return render(request, "portal/centres.html", {"by_level": [(lvl.label, by_level[lvl]) for lvl in CentreLevel]})
 
 
 def centre(request: HttpRequest, code: str) -> HttpResponse:
@@ -103,7 +90,7 @@ def departments(request: HttpRequest) -> HttpResponse:
 @require_POST
 def elder_mode(request: HttpRequest) -> HttpResponse:
     """Remember the elder-friendly display for a year (适老化: larger type, higher contrast)."""
-    response = HttpResponseRedirect(_safe_next(request))
+    response = HttpResponseRedirect(safe_next(request))
     if request.POST.get("elder_mode") == "1":
         response.set_cookie(
             ELDER_MODE_COOKIE,
@@ -116,28 +103,6 @@ def elder_mode(request: HttpRequest) -> HttpResponse:
     else:
         response.delete_cookie(ELDER_MODE_COOKIE, samesite="Lax")
     return response
-
-
-def login(request: HttpRequest) -> HttpResponse:
-    """Applicants log in with mobile number, identity number, USCC or account number and password."""
-    form = LoginForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        result = account_services.authenticate_applicant(
-            request, form.cleaned_data["identifier"], form.cleaned_data["password"]
-        )
-        if result.user is not None:
-            auth.login(request, result.user, backend="django.contrib.auth.backends.ModelBackend")
-            messages.success(request, _("登录成功，欢迎您，%(name)s。") % {"name": result.user.name})
-            return redirect(_safe_next(request, fallback=settings.LOGIN_REDIRECT_URL and "/"))
-        form.add_error(None, result.message)
-    return render(request, "portal/login.html", {"form": form, "next": _safe_next(request, "")})
-
-
-@require_POST
-def logout(request: HttpRequest) -> HttpResponse:
-    auth.logout(request)
-    messages.info(request, _("您已安全退出。"))
-    return redirect("portal:home")
 
 
 def _not_found_context() -> dict:

@@ -1,0 +1,590 @@
+#!/usr/bin/env python
+"""``make bench``: measure govhall under production servers on PostgreSQL (see bench/README.md).
+
+1. creates a fresh PostgreSQL database (``govhall_bench``), migrates it, loads the demo data and
+   ``generate_data --size S``, and collects the static files into a temporary STATIC_ROOT;
+2. for each server (gunicorn gthread, granian WSGI) starts it on 127.0.0.1 with production settings
+   (generated secrets), waits for /healthz, and drives every scenario of ``scenarios.py`` with wrk
+   (after a warm-up): requests/s, p50 and p99 latency, and the ratio to the bare Django view served
+   by the same server in the same run;
+3. times the audit-chain verification (``verify_audit``) over the generated events;
+4. prints Markdown tables with the machine they ran on and writes them to bench/last-run.md.
+
+Servers are stopped (their whole process group) and the database is dropped at the end, on error
+and on Ctrl-C too (``--keep-db`` keeps the database and the temporary directory with its secrets).
+Run it with the project's virtualenv: ``.venv/bin/python bench/run.py --size 10k``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import contextlib
+import datetime
+import importlib.metadata
+import json
+import os
+import platform
+import re
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import wrk
+from scenarios import BARE, HOST, SCENARIOS, SERVERS, Server
+
+ROOT = Path(__file__).resolve().parent.parent
+SRC = ROOT / "src"
+BIN = Path(sys.executable).parent  # the virtualenv's bin: gunicorn, granian
+MANAGE = [sys.executable, str(ROOT / "manage.py")]
+DEFAULT_OUTPUT = ROOT / "bench" / "last-run.md"
+SIZES = ("10k", "100k", "1m")
+# Setup steps may be long for big sizes (1m audit events take about half an hour), never endless.
+SETUP_TIMEOUT = {"10k": 30 * 60, "100k": 2 * 3600, "1m": 6 * 3600}
+VERIFY_TARGET = 100_000  # events per second (issue 3)
+BEIJING = ZoneInfo("Asia/Shanghai")
+
+VERIFY_SNIPPET = """
+import json, time
+from govhall.core.audit.verify import verify_chain
+best = None
+for _ in range(3):
+    started = time.perf_counter()
+    result = verify_chain()
+    elapsed = time.perf_counter() - started
+    best = elapsed if best is None else min(best, elapsed)
+print(json.dumps({"ok": result.ok, "events": result.events, "seconds": best, "message": result.message()}))
+"""
+
+
+class BenchError(Exception):
+    """A step failed; the message says which and shows the end of its output."""
+
+
+def say(message: str) -> None:
+    print(f"[bench] {message}", file=sys.stderr, flush=True)
+
+
+# --- options ------------------------------------------------------------------------------------
+
+
+def bounded(low: int, high: int):
+    def parse(text: str) -> int:
+        value = int(text)
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"must be between {low} and {high}")
+        return value
+
+    return parse
+
+
+def options(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--size",
+        choices=SIZES,
+        default=os.environ.get("BENCH_SIZE", "10k"),
+        help="generated data size (env BENCH_SIZE; default 10k)",
+    )
+    parser.add_argument("--servers", default="gunicorn,granian", help="comma-separated: " + ", ".join(SERVERS))
+    parser.add_argument("--workers", type=bounded(1, 64), default=2, help="server worker processes")
+    parser.add_argument("--threads", type=bounded(1, 64), default=4, help="threads per worker")
+    parser.add_argument("--duration", type=bounded(1, 300), default=10, help="seconds per measurement")
+    parser.add_argument("--warmup", type=bounded(0, 60), default=3, help="seconds of warm-up per scenario")
+    parser.add_argument("--connections", type=bounded(1, 1024), default=16, help="wrk -c")
+    parser.add_argument("--wrk-threads", type=bounded(1, 64), default=2, help="wrk -t")
+    parser.add_argument(
+        "--pg-url",
+        default=os.environ.get("BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres"),
+        help="an administrative connection used to drop and create the bench database (env BENCH_PG_URL)",
+    )
+    parser.add_argument("--db-name", default="govhall_bench", help="the database to (re)create and drop")
+    parser.add_argument(
+        "--redis-url",
+        default=os.environ.get("BENCH_REDIS_URL", ""),
+        help="serve with the Redis cache (env BENCH_REDIS_URL); default: the database cache",
+    )
+    parser.add_argument("--keep-db", action="store_true", help="keep the database and the temp dir")
+    parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, help="Markdown report file")
+    args = parser.parse_args(argv)
+    if not re.fullmatch(r"[a-z_][a-z0-9_]*bench[a-z0-9_]*", args.db_name):
+        parser.error("--db-name must be a lower-case identifier containing 'bench' (it is dropped)")
+    args.server_names = [name.strip() for name in args.servers.split(",") if name.strip()]
+    unknown = [name for name in args.server_names if name not in SERVERS]
+    if unknown:
+        parser.error(f"unknown server(s) {unknown}; known: {list(SERVERS)}")
+    return args
+
+
+# --- the database and the environment -----------------------------------------------------------
+
+
+def database_url(admin_url: str, name: str) -> str:
+    """The admin URL with its database name replaced."""
+    base, _, _ = admin_url.rpartition("/")
+    return f"{base}/{name}"
+
+
+def recreate_database(admin_url: str, name: str) -> None:
+    import psycopg
+    from psycopg import sql
+
+    with psycopg.connect(admin_url, autocommit=True) as connection:
+        connection.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+        connection.execute(
+            sql.SQL("CREATE DATABASE {} ENCODING 'UTF8' TEMPLATE template0").format(sql.Identifier(name))
+        )
+
+
+def drop_database(admin_url: str, name: str) -> None:
+    import psycopg
+    from psycopg import sql
+
+    with psycopg.connect(admin_url, autocommit=True) as connection:
+        connection.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+def postgres_facts(url: str) -> tuple[str, str]:
+    """``(server version, database ctype)``."""
+    import psycopg
+
+    with psycopg.connect(url) as connection:
+        version = connection.execute("SHOW server_version").fetchone()[0]
+        ctype = connection.execute("SELECT datctype FROM pg_database WHERE datname = current_database()").fetchone()[0]
+    return version, ctype
+
+
+def write_checkpoint_key(path: Path) -> None:
+    """A fresh Ed25519 audit checkpoint key (production refuses to generate one itself)."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    pem = Ed25519PrivateKey.generate().private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    path.write_bytes(pem)
+    path.chmod(0o600)
+
+
+def environments(tmp: Path, db_url: str, redis_url: str) -> tuple[dict[str, str], dict[str, str]]:
+    """``(setup, production)`` environments: the same secrets and database, generated per run.
+
+    Only a few variables are inherited, so the developer's own settings (DATABASE_URL, REDIS_URL,
+    GOVHALL_ENV…) never leak into a measurement. The setup environment is development because
+    ``load_demo`` refuses production settings.
+    """
+    key_file = tmp / "keys" / "audit-checkpoint.pem"
+    write_checkpoint_key(key_file)
+    inherited = {name: os.environ[name] for name in ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR") if name in os.environ}
+    common = {
+        **inherited,
+        "DJANGO_SETTINGS_MODULE": "govhall.settings",
+        "DATABASE_URL": db_url,
+        "GOVHALL_VAR_DIR": str(tmp / "var"),
+        "STATIC_ROOT": str(tmp / "static"),
+        "MEDIA_ROOT": str(tmp / "media"),
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "FIELD_ENCRYPTION_KEYS": "bench1:" + base64.b64encode(secrets.token_bytes(32)).decode(),
+        "FIELD_HASH_KEY": secrets.token_hex(32),
+        "AUDIT_CHECKPOINT_KEY_FILE": str(key_file),
+        "ALLOWED_HOSTS": HOST,
+        "SECURE_SSL_REDIRECT": "0",
+        "BENCH_BARE_VIEW": "1",
+        "DEBUG": "0",
+        "LOG_LEVEL": "WARNING",
+        # Production requires a real SMS gateway; no scenario sends one, and nothing listens on port 9.
+        "SMS_GATEWAYS": "bench",
+        "SMS_GATEWAY_BENCH_PLUGIN": "http",
+        "SMS_GATEWAY_BENCH_URL": f"http://{HOST}:9/sms",
+        "SMS_GATEWAY_BENCH_SECRET": secrets.token_hex(16),
+    }
+    if redis_url:
+        common["REDIS_URL"] = redis_url
+    setup = {**common, "GOVHALL_ENV": "development"}
+    production = {**common, "GOVHALL_ENV": "production"}
+    env_file = tmp / "bench.env"
+    env_file.write_text("".join(f"{k}={v}\n" for k, v in production.items() if k not in inherited))
+    env_file.chmod(0o600)
+    return setup, production
+
+
+# --- running commands and servers ---------------------------------------------------------------
+
+
+def run_step(label: str, arguments: list[str], env: dict[str, str], timeout: int, *, echo: bool = True) -> str:
+    """Run a manage.py command, echo its output, return it; raise ``BenchError`` on failure."""
+    say(f"{label} …")
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        [*MANAGE, *arguments],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    timer = threading.Timer(timeout, process.kill)
+    timer.start()
+    lines: list[str] = []
+    try:
+        assert process.stdout is not None
+        for line in process.stdout:
+            lines.append(line)
+            if echo:
+                print(f"    {line.rstrip()}", file=sys.stderr, flush=True)
+        returncode = process.wait()
+    finally:
+        timer.cancel()
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    output = "".join(lines)
+    if returncode != 0:
+        tail = "".join(lines[-20:])
+        raise BenchError(f"{label} failed (exit {returncode}):\n{tail}")
+    say(f"{label}: {time.perf_counter() - started:.1f} s")
+    return output
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind((HOST, 0))
+        return probe.getsockname()[1]
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+_OPENER = urllib.request.build_opener(_NoRedirect)
+
+
+def get(url: str, timeout: float = 10) -> tuple[int, bytes]:
+    try:
+        with _OPENER.open(url, timeout=timeout) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
+
+
+def stop(process: subprocess.Popen) -> None:
+    """Stop a server's whole process group: TERM, then KILL after 15 s."""
+    for sig, wait in ((signal.SIGTERM, 15), (signal.SIGKILL, 5)):
+        if process.poll() is not None:
+            return
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, sig)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            process.wait(wait)
+
+
+def log_tail(path: Path, lines: int = 30) -> str:
+    try:
+        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+    except OSError:
+        return ""
+
+
+@contextlib.contextmanager
+def serving(server: Server, args: argparse.Namespace, env: dict[str, str], tmp: Path) -> Iterator[str]:
+    """Start ``server`` in its own process group; yield its base URL once /healthz answers 200."""
+    port = free_port()
+    log_path = tmp / f"{server.name}.log"
+    command = server.command(BIN, SRC, port, args.workers, args.threads)
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
+        try:
+            base = f"http://{HOST}:{port}"
+            deadline = time.monotonic() + 60
+            while True:
+                if process.poll() is not None:
+                    raise BenchError(f"{server.name} exited ({process.returncode}):\n{log_tail(log_path)}")
+                with contextlib.suppress(OSError):
+                    if get(base + "/healthz", timeout=2)[0] == 200:
+                        break
+                if time.monotonic() > deadline:
+                    raise BenchError(f"{server.name} not healthy after 60 s:\n{log_tail(log_path)}")
+                time.sleep(0.3)
+            say(f"{server.name} is serving on {base} (pid {process.pid})")
+            yield base
+        finally:
+            stop(process)
+
+
+# --- measuring ----------------------------------------------------------------------------------
+
+
+@dataclass
+class ServerRun:
+    server: Server
+    description: str
+    results: dict[str, wrk.WrkResult] = field(default_factory=dict)
+    skipped: str = ""
+
+
+def measure_server(server: Server, args: argparse.Namespace, env: dict[str, str], tmp: Path) -> ServerRun:
+    run = ServerRun(server, server.describe(args.workers, args.threads))
+    if not (BIN / server.executable).exists():
+        run.skipped = f"{server.executable} is not installed in {BIN} (make install)"
+        say(f"skipped {server.name}: {run.skipped}")
+        return run
+    wrk_binary = shutil.which("wrk")
+    assert wrk_binary is not None
+    with serving(server, args, env, tmp) as base:
+        for scenario in SCENARIOS:
+            url = base + scenario.path
+            status, body = get(url)
+            if status != 200:
+                raise BenchError(
+                    f"{server.name} {scenario.path} answered {status}, not 200:\n"
+                    f"{body[:500].decode(errors='replace')}\n{log_tail(tmp / f'{server.name}.log')}"
+                )
+            if args.warmup:
+                wrk.run(wrk_binary, url, threads=args.wrk_threads, connections=args.connections, seconds=args.warmup)
+            result = wrk.run(
+                wrk_binary, url, threads=args.wrk_threads, connections=args.connections, seconds=args.duration
+            )
+            run.results[scenario.name] = result
+            say(
+                f"{server.name} {scenario.name}: {result.requests_per_second:,.0f} req/s, "
+                f"p50 {result.p50_ms:.2f} ms, p99 {result.p99_ms:.2f} ms, errors {result.errors}"
+            )
+    return run
+
+
+@dataclass
+class AuditRun:
+    skipped: str = ""
+    events: int = 0
+    command_seconds: float = 0.0
+    command_output: str = ""
+    in_process_seconds: float | None = None
+
+
+def measure_audit(env: dict[str, str]) -> AuditRun:
+    """Time ``manage.py verify_audit`` (wall clock) and ``verify_chain()`` in process (best of 3)."""
+    probe = subprocess.run([*MANAGE, "help", "verify_audit"], cwd=ROOT, env=env, capture_output=True, check=False)
+    if probe.returncode != 0:
+        return AuditRun(skipped="skipped: verify_audit not available")
+    started = time.perf_counter()
+    output = run_step("verify_audit", ["verify_audit"], env, timeout=3600).strip()
+    run = AuditRun(command_seconds=time.perf_counter() - started, command_output=output.splitlines()[-1])
+    found = re.search(r"OK: (\d+) events", output)
+    if not found:
+        raise BenchError(f"verify_audit did not report OK: {output}")
+    run.events = int(found.group(1))
+    with contextlib.suppress(BenchError, ValueError, KeyError):
+        printed = run_step("verify_chain() in process, best of 3", ["shell", "-c", VERIFY_SNIPPET], env, 3600)
+        data = json.loads(printed.strip().splitlines()[-1])
+        if data["ok"]:
+            run.in_process_seconds = float(data["seconds"])
+    return run
+
+
+# --- the report ---------------------------------------------------------------------------------
+
+
+def machine() -> dict[str, str]:
+    cpu = "unknown CPU"
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    memory = "?"
+    with contextlib.suppress(OSError, ValueError):
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                memory = f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
+                break
+    wrk_version = subprocess.run(["wrk", "-v"], capture_output=True, text=True, check=False).stdout.split("[")[0]
+
+    def version(package: str) -> str:
+        try:
+            return importlib.metadata.version(package)
+        except importlib.metadata.PackageNotFoundError:
+            return "not installed"
+
+    return {
+        "load": " ".join(f"{value:.2f}" for value in os.getloadavg()),
+        "cpus": str(len(os.sched_getaffinity(0))),
+        "cpu": cpu,
+        "memory": memory,
+        "os": f"{platform.system()} {platform.release()} {platform.machine()}",
+        "python": platform.python_version(),
+        "django": version("django"),
+        "gunicorn": version("gunicorn"),
+        "granian": version("granian"),
+        "wrk": wrk_version.replace("wrk", "").strip() or "?",
+    }
+
+
+def fmt_rate(value: float) -> str:
+    return f"{value:,.0f}"
+
+
+def report(
+    args: argparse.Namespace,
+    facts: dict[str, str],
+    generated: list[str],
+    runs: list[ServerRun],
+    audit: AuditRun,
+    started: datetime.datetime,
+) -> str:
+    out: list[str] = []
+    out.append(f"# govhall benchmark — {started:%Y-%m-%d %H:%M} (Beijing time)\n")
+    out.append(
+        f"- machine: {facts['cpus']} CPUs ({facts['cpu']}), {facts['memory']} RAM, {facts['os']}; "
+        f"the load generator, the server and PostgreSQL share it; load average before the run "
+        f"{facts['load']}"
+    )
+    out.append(
+        f"- software: Python {facts['python']}, Django {facts['django']}, PostgreSQL {facts['postgres']} "
+        f"(ctype {facts['ctype']}), gunicorn {facts['gunicorn']}, granian {facts['granian']}, wrk {facts['wrk']}"
+    )
+    cache = "Redis" if args.redis_url else "database (no REDIS_URL)"
+    out.append(
+        f"- settings: GOVHALL_ENV=production, DEBUG=0, SECURE_SSL_REDIRECT=0 (plain HTTP on {HOST}), "
+        f"cache {cache}, persistent database connections"
+    )
+    out.append(
+        f"- load: `wrk -t{args.wrk_threads} -c{args.connections} -d{args.duration}s --latency` per scenario, "
+        f"after a {args.warmup} s warm-up; anonymous GETs"
+    )
+    out.append(f"- data: size {args.size}: demo data set + " + "; ".join(generated))
+    out.append("")
+    for run in runs:
+        out.append(f"## {run.description}\n")
+        if run.skipped:
+            out.append(f"skipped: {run.skipped}\n")
+            continue
+        bare = run.results[BARE.name].requests_per_second
+        out.append("| scenario | req/s | p50 ms | p99 ms | ratio to bare | errors |")
+        out.append("|---|---:|---:|---:|---:|---:|")
+        for scenario in SCENARIOS:
+            result = run.results[scenario.name]
+            ratio = result.requests_per_second / bare if bare else 0.0
+            out.append(
+                f"| {scenario.name} `{scenario.path}` | {fmt_rate(result.requests_per_second)} | "
+                f"{result.p50_ms:.2f} | {result.p99_ms:.2f} | {ratio:.2f} | {result.errors} |"
+            )
+        out.append("")
+    measured = [run for run in runs if not run.skipped]
+    if len(measured) >= 2:
+        first, second = measured[0], measured[1]
+        out.append("## Servers compared (req/s)\n")
+        out.append(
+            f"| scenario | {first.server.name} | {second.server.name} | {second.server.name} ÷ {first.server.name} |"
+        )
+        out.append("|---|---:|---:|---:|")
+        for scenario in SCENARIOS:
+            a = first.results[scenario.name].requests_per_second
+            b = second.results[scenario.name].requests_per_second
+            out.append(f"| {scenario.name} | {fmt_rate(a)} | {fmt_rate(b)} | {b / a if a else 0:.2f} |")
+        out.append("")
+    out.append("## Audit chain verification\n")
+    if audit.skipped:
+        out.append(audit.skipped + "\n")
+    else:
+        out.append("| measurement | events | seconds | events/s |")
+        out.append("|---|---:|---:|---:|")
+        if audit.in_process_seconds:
+            rate = audit.events / audit.in_process_seconds
+            out.append(
+                f"| `verify_chain()` in process, best of 3 | {audit.events:,} | "
+                f"{audit.in_process_seconds:.3f} | {fmt_rate(rate)} |"
+            )
+        out.append(
+            f"| `manage.py verify_audit`, wall clock incl. Django start-up | {audit.events:,} | "
+            f"{audit.command_seconds:.3f} | {fmt_rate(audit.events / audit.command_seconds)} |"
+        )
+        out.append("")
+        if audit.in_process_seconds:
+            rate = audit.events / audit.in_process_seconds
+            verdict = "meets" if rate >= VERIFY_TARGET else "MISSES"
+            out.append(f"Target ≥ {VERIFY_TARGET:,} events/s: {verdict} it. `{audit.command_output}`\n")
+    return "\n".join(out)
+
+
+# --- main -----------------------------------------------------------------------------------------
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = options(argv)
+    if shutil.which("wrk") is None:
+        say("wrk is missing: `make deb` installs it (apt-get install -y wrk)")
+        return 2
+    signal.signal(signal.SIGINT, signal.default_int_handler)  # even when started in the background
+    signal.signal(signal.SIGTERM, _interrupt)
+    signal.signal(signal.SIGHUP, _interrupt)
+    started = datetime.datetime.now(BEIJING)
+    facts = machine()
+    tmp = Path(tempfile.mkdtemp(prefix="govhall-bench-"))
+    db_url = database_url(args.pg_url, args.db_name)
+    created = False
+    try:
+        say(f"recreating database {args.db_name}; temporary files in {tmp}")
+        recreate_database(args.pg_url, args.db_name)
+        created = True
+        setup_env, prod_env = environments(tmp, db_url, args.redis_url)
+        timeout = SETUP_TIMEOUT[args.size]
+        run_step("migrate", ["migrate", "--noinput", "-v", "0"], setup_env, timeout)
+        run_step("createcachetable", ["createcachetable"], setup_env, timeout)
+        run_step("load_demo", ["load_demo"], setup_env, timeout, echo=False)  # (prints demo credentials)
+        run_step("seed_calendar", ["seed_calendar"], setup_env, timeout)
+        output = run_step(
+            f"generate_data --size {args.size}",
+            ["generate_data", "--size", args.size, "--yes-i-know-this-writes-fake-data", "-v", "2"],
+            prod_env,
+            timeout,
+        )
+        generated = [line.removeprefix("generated ") for line in output.splitlines() if line.startswith("generated ")]
+        run_step("collectstatic", ["collectstatic", "--noinput", "-v", "0"], prod_env, timeout)
+        facts["postgres"], facts["ctype"] = postgres_facts(db_url)
+        runs = [measure_server(SERVERS[name], args, prod_env, tmp) for name in args.server_names]
+        audit = measure_audit(prod_env)
+        text = report(args, facts, generated, runs, audit, started)
+        print(text)
+        args.output.write_text(text + "\n")
+        say(f"report written to {args.output}")
+        return 0
+    except BenchError as error:
+        say(f"FAILED: {error}")
+        return 1
+    except KeyboardInterrupt:
+        say("interrupted; cleaning up")
+        return 130
+    finally:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # finish the clean-up even on a second Ctrl-C
+        if created and not args.keep_db:
+            with contextlib.suppress(Exception):
+                drop_database(args.pg_url, args.db_name)
+                say(f"dropped database {args.db_name}")
+        if args.keep_db:
+            say(f"kept database {args.db_name}; its settings are in {tmp / 'bench.env'}")
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,170 @@
+"""The built-in SMS templates, safe rendering and SMS length counting.
+
+Chinese SMS providers accept only pre-approved templates under an approved signature (签名), so each
+event has a fixed template code and fixed parameter names; the city office may edit the wording (a new
+version) and the provider's template id, never the parameters the code supplies.
+
+Every template code a caller passes to ``services.send`` is a constant of :class:`TemplateCode`, so a
+test can check that each one exists and renders (Art. 11: the receipt must never fail to render).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
+SIGNATURE = "【长春市网上办事大厅】"
+
+# UCS-2 (any Chinese character): 70 in one SMS, 67 per segment when concatenated (the UDH takes 3).
+UCS2_SINGLE, UCS2_SEGMENT = 70, 67
+# GSM 03.38 7-bit (plain Latin text): 160 in one SMS, 153 per segment.
+GSM_SINGLE, GSM_SEGMENT = 160, 153
+GSM_BASIC = set(
+    "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    "ÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
+)
+GSM_EXTENDED = set("^{}\\[~]|€\f")
+
+
+class TemplateCode:
+    """Every template code used in code: pass these constants to ``services.send``."""
+
+    VERIFICATION_CODE = "verification_code"
+    APPLICATION_RECEIPT = "application_receipt"
+    CORRECTION_NOTICE = "correction_notice"
+    APPOINTMENT_CONFIRMATION = "appointment_confirmation"
+    REPLY_NOTICE = "reply_notice"
+    DEADLINE_WARNING = "deadline_warning"
+
+    @classmethod
+    def all(cls) -> list[str]:
+        return [value for name, value in vars(cls).items() if name.isupper()]
+
+
+@dataclass(frozen=True)
+class DefaultTemplate:
+    """A template as shipped: seeded as version 1 by ``services.ensure_templates``."""
+
+    name: str
+    text_zh: str
+    text_en: str
+    params: tuple[str, ...]
+    sample: dict[str, str]
+    provider_template_id: str
+    urgent: bool = False  # legal notices and codes: never held back by quiet hours
+    throttled: bool = False  # triggered by anonymous requests: per-number and global rate limits
+    note: str = field(default="")
+
+
+DEFAULT_TEMPLATES: dict[str, DefaultTemplate] = {
+    TemplateCode.VERIFICATION_CODE: DefaultTemplate(
+        name="短信验证码",
+        text_zh=SIGNATURE + "您的验证码为{code}，{minutes}分钟内有效。如非本人操作请忽略。",
+        text_en="[Changchun Online Service Hall] Your verification code is {code}, valid for "
+        "{minutes} minutes. Ignore this message if you did not request it.",
+        params=("code", "minutes"),
+        sample={"code": "123456", "minutes": "5"},
+        provider_template_id="SMS_CC_0001",
+        urgent=True,
+        throttled=True,
+        note="注册、找回密码、更换手机号",
+    ),
+    TemplateCode.APPLICATION_RECEIPT: DefaultTemplate(
+        name="申请回执",
+        text_zh=SIGNATURE + "您申请的“{item}”已成功提交，业务编号{number}，当前进度：{progress}。"
+        "可凭业务编号在网上办事大厅查询办理进度。",
+        text_en="[Changchun Online Service Hall] Your application for {item} was submitted. "
+        "Business number {number}; progress: {progress}.",
+        params=("number", "item", "progress"),
+        sample={"number": "2201002026112400001", "item": "食品经营许可（新办）", "progress": "待受理"},
+        provider_template_id="SMS_CC_0002",
+        urgent=True,  # Art. 11: the receipt follows the submission at once, day or night
+        note="《条例》第十一条：申请回执",
+    ),
+    TemplateCode.CORRECTION_NOTICE: DefaultTemplate(
+        name="补正告知",
+        text_zh=SIGNATURE + "您的业务{number}（{item}）需补正材料，请于{deadline}前登录网上办事大厅"
+        "查看一次性告知书并补正。",
+        text_en="[Changchun Online Service Hall] Application {number} ({item}) needs corrected "
+        "materials by {deadline}. Please read the notice online.",
+        params=("number", "item", "deadline"),
+        sample={"number": "2201002026112400001", "item": "食品经营许可（新办）", "deadline": "2026年12月1日"},
+        provider_template_id="SMS_CC_0003",
+        urgent=True,  # a legal notice: it starts the applicant's correction period
+        note="《条例》第十二条：一次性告知",
+    ),
+    TemplateCode.APPOINTMENT_CONFIRMATION: DefaultTemplate(
+        name="预约确认",
+        text_zh=SIGNATURE + "您已预约{time}到{centre}办理“{item}”，预约号{number}。请携带身份证件按时到达。",
+        text_en="[Changchun Online Service Hall] Booked: {item} at {centre}, {time}. Booking number {number}.",
+        params=("number", "item", "centre", "time"),
+        sample={
+            "number": "YY20261124001",
+            "item": "不动产登记",
+            "centre": "长春市政务服务中心",
+            "time": "11月25日 09:30",
+        },
+        provider_template_id="SMS_CC_0004",
+        urgent=True,
+        note="《条例》第八条：网上预约",
+    ),
+    TemplateCode.REPLY_NOTICE: DefaultTemplate(
+        name="答复通知",
+        text_zh=SIGNATURE + "您提交的{kind}（编号{number}）已有答复，请登录网上办事大厅查看。",
+        text_en="[Changchun Online Service Hall] Your {kind} ({number}) has been answered. "
+        "Please sign in to read the reply.",
+        params=("kind", "number"),
+        sample={"kind": "咨询", "number": "ZX20261124001"},
+        provider_template_id="SMS_CC_0005",
+        note="《条例》第十五条：咨询投诉答复",
+    ),
+    TemplateCode.DEADLINE_WARNING: DefaultTemplate(
+        name="到期提醒",
+        text_zh=SIGNATURE + "您的业务{number}（{item}）将于{deadline}到期，请及时处理。",
+        text_en="[Changchun Online Service Hall] Application {number} ({item}) is due on {deadline}.",
+        params=("number", "item", "deadline"),
+        sample={"number": "2201002026112400001", "item": "食品经营许可（新办）", "deadline": "2026年12月1日"},
+        provider_template_id="SMS_CC_0006",
+        note="到期提醒（非紧急，免打扰时段内顺延）",
+    ),
+}
+
+
+def placeholders(text: str) -> list[str]:
+    """The ``{name}`` placeholders of a template text, in order of appearance."""
+    return PLACEHOLDER.findall(text)
+
+
+def render(text: str, params: Mapping[str, Any]) -> str:
+    """Substitute ``{name}`` placeholders; never ``str.format`` (an edited template could reach
+    attributes with ``{x.__class__}``). Raises ``KeyError`` naming a missing parameter."""
+    return PLACEHOLDER.sub(lambda match: str(params[match.group(1)]), text)
+
+
+@dataclass(frozen=True)
+class SmsLength:
+    """How a text is billed: characters counted the provider's way, segments, and the encoding."""
+
+    characters: int
+    segments: int
+    encoding: str  # "UCS-2" or "GSM-7"
+    per_segment: int
+
+
+def sms_length(text: str) -> SmsLength:
+    """Count a rendered SMS as providers bill it: 70 / 67 (UCS-2) or 160 / 153 (GSM-7).
+
+    UCS-2 counts UTF-16 code units, so a character outside the BMP (𠮷) counts twice; GSM-7
+    counts the extension characters (``{ } [ ] ~ | ^ € \\``) twice.
+    """
+    if all(char in GSM_BASIC or char in GSM_EXTENDED for char in text):
+        count = sum(2 if char in GSM_EXTENDED else 1 for char in text)
+        single, segment, encoding = GSM_SINGLE, GSM_SEGMENT, "GSM-7"
+    else:
+        count = len(text.encode("utf-16-le")) // 2
+        single, segment, encoding = UCS2_SINGLE, UCS2_SEGMENT, "UCS-2"
+    segments = 1 if count <= single else -(-count // segment)
+    return SmsLength(count, segments, encoding, single if segments == 1 else segment)

@@ -1,0 +1,1 @@
+"""SMS gateway providers; each registers itself in ``notifications.base.registry``."""

@@ -1,0 +1,1 @@
+"""The console gateway: development and demo only."""

@@ -1,0 +1,1 @@
+"""A generic HTTP gateway speaking signed JSON, with delivery-receipt callbacks."""

@@ -1,0 +1,1 @@
+"""Portal views, one module per domain: parse, call one query or service, render."""

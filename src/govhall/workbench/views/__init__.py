@@ -1,0 +1,1 @@
+"""Workbench views, one module per domain. Every page needs a staff login with the second factor."""
