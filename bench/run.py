@@ -21,6 +21,7 @@ import argparse
 import base64
 import contextlib
 import datetime
+import fcntl
 import importlib.metadata
 import json
 import os
@@ -537,6 +538,12 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGINT, signal.default_int_handler)  # even when started in the background
     signal.signal(signal.SIGTERM, _interrupt)
     signal.signal(signal.SIGHUP, _interrupt)
+    lock = (Path(tempfile.gettempdir()) / f"{args.db_name}.lock").open("w")
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        say(f"another benchmark is using {args.db_name}; wait for it (or pass another --db-name)")
+        return 2
     started = datetime.datetime.now(BEIJING)
     facts = machine()
     tmp = Path(tempfile.mkdtemp(prefix="govhall-bench-"))

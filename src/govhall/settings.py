@@ -186,6 +186,8 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "portal:login"
 # Real-name verification provider (accounts.identity): "demo" checks format and checksum only.
 IDENTITY_VERIFIER = env("IDENTITY_VERIFIER", "demo")
+# Single-sign-on providers (accounts.sso), comma-separated ids; none by default.
+SSO_PROVIDERS = env_list("SSO_PROVIDERS")
 # Offline image CAPTCHA before an SMS code is sent (django-simple-captcha, rendered locally).
 CAPTCHA_LENGTH = 4
 CAPTCHA_TIMEOUT = 5

@@ -183,3 +183,19 @@ def revoke_role(assignment_id: int, *, by: User, reason: str = "") -> RoleAssign
         assignment.save(update_fields=["revoked_at"])
         record(by, "role.revoked", assignment, reason=reason, before={"scope": assignment.scope_key})
     return assignment
+
+
+def reveal_personal_data(target: User, *, by: User, reason: str, request: HttpRequest | None = None) -> dict[str, str]:
+    """Show a staff member an applicant's unmasked numbers: permitted, reasoned, and audited
+    (regulation Art. 20(6): no leaking of personal privacy; every read leaves a trace)."""
+    ensure_permission(by, "accounts.view_unmasked", target)
+    if not reason.strip():
+        raise ValidationError({"reason": _("请说明查看完整信息的事由。")})
+    values = {"mobile": target.mobile}
+    profile = getattr(target, "person", None) if target.kind == UserKind.PERSON else None
+    if profile is not None:
+        values["document_number"] = profile.document_number
+    record(
+        by, "personal_data.revealed", target, reason=reason.strip(), request=request, after={"fields": sorted(values)}
+    )
+    return values

@@ -68,3 +68,26 @@ def departments(*, region_code: str | None = None) -> QuerySet[Department]:
     if region_code:
         queryset = queryset.filter(region__code=region_code)
     return queryset
+
+
+def administered_region_ids(user) -> list[int] | None:
+    """Regions a user administers: ``None`` means every region (the city office)."""
+    if user.has_role("city_admin"):
+        return None
+    return [a.region_id for a in user.active_assignments if a.role == "district_admin"]
+
+
+def manageable_sub_halls(user) -> QuerySet[SubHall]:
+    """The sub-halls a user may edit: all for the city office, their district's for a district office."""
+    region_ids = administered_region_ids(user)
+    queryset = SubHall.objects.select_related("region")
+    return queryset if region_ids is None else queryset.filter(region_id__in=region_ids)
+
+
+def manageable_centres(user) -> QuerySet[ServiceCentre]:
+    """Centres in the regions the user administers (a district's street centres included)."""
+    region_ids = administered_region_ids(user)
+    queryset = ServiceCentre.objects.select_related("region")
+    if region_ids is None:
+        return queryset
+    return queryset.filter(Q(region_id__in=region_ids) | Q(region__parent_id__in=region_ids))

@@ -13,7 +13,7 @@ from govhall.core.audit.services import record
 from govhall.core.permissions import ensure_permission
 from govhall.core.validators import validate_uscc
 from govhall.core.workdays.hours import OfficeHours
-from govhall.directory.models import Department, ServiceCentre, SubHall
+from govhall.directory.models import Department, Region, RegionKind, ServiceCentre, SubHall
 
 SUB_HALL_FIELDS = ("title", "banner_text", "notice", "contact_phone", "contact_address", "is_published")
 CENTRE_FIELDS = ("name", "name_en", "address", "phone", "office_hours", "transport", "notice", "is_active")
@@ -108,3 +108,26 @@ def update_department(department_id: int, *, by, request=None, **changes: Any) -
     department.save()
     record(by, "department.updated", department, before=before, after=after, request=request)
     return department
+
+
+@transaction.atomic
+def create_region(*, by, request=None, code: str, name: str, kind: str, parent_code: str, name_en: str = "") -> Region:
+    """The city office adds a region (a new street, township or development zone)."""
+    ensure_permission(by, "directory.manage_regions")
+    parent = Region.objects.filter(code=parent_code).first()
+    if parent is None:
+        raise ValidationError({"parent_code": _("上级区划“%(code)s”不存在。") % {"code": parent_code}})
+    region = Region(
+        code=code.strip(),
+        name=name.strip(),
+        name_en=name_en,
+        kind=kind,
+        parent=parent,
+        is_official_code=kind not in (RegionKind.DEVELOPMENT_ZONE, RegionKind.STREET, RegionKind.TOWNSHIP),
+    )
+    region.full_clean()
+    region.save()
+    if region.has_sub_hall:
+        SubHall.objects.create(region=region, title=f"{region.name}分厅")
+    record(by, "region.created", region, after=model_to_dict(region), request=request)
+    return region

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
 import govhall.notifications.contrib.console.gateway
-import govhall.notifications.contrib.http.gateway  # noqa: F401 (registers the providers)
+import govhall.notifications.contrib.http.gateway  # noqa: F401 (registers the provider)
 from govhall.notifications.base import SmsGateway, registry
 
 

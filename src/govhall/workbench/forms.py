@@ -103,3 +103,74 @@ class RoleAssignmentForm(forms.Form):
     scope = forms.CharField(
         label=_("范围（部门名称、区划代码或服务中心编码）"), max_length=100, widget=forms.TextInput(attrs=TEXT)
     )
+
+
+class DepartmentForm(forms.Form):
+    name = forms.CharField(label=_("名称"), max_length=100, widget=forms.TextInput(attrs=TEXT))
+    uscc = forms.CharField(label=_("统一社会信用代码"), max_length=20, widget=forms.TextInput(attrs=TEXT))
+    legacy_uscc_reason = forms.CharField(
+        label=_("校验位例外说明（仅历史代码校验不通过时填写）"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs=TEXT),
+    )
+    region_code = forms.CharField(label=_("所属区划代码"), max_length=12, widget=forms.TextInput(attrs=TEXT))
+    level = forms.ChoiceField(
+        label=_("层级"),
+        choices=[("city", _("市级")), ("district", _("县（市）区、开发区级")), ("street", _("街道（乡镇）级"))],
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    consultation_phone = forms.CharField(label=_("咨询电话"), max_length=50, widget=forms.TextInput(attrs=TEXT))
+    complaint_phone = forms.CharField(label=_("投诉电话"), max_length=50, widget=forms.TextInput(attrs=TEXT))
+
+
+class SubHallForm(forms.Form):
+    title = forms.CharField(label=_("分厅名称"), max_length=100, widget=forms.TextInput(attrs=TEXT))
+    banner_text = forms.CharField(
+        label=_("横幅文字"), max_length=200, required=False, widget=forms.TextInput(attrs=TEXT)
+    )
+    notice = forms.CharField(label=_("通知公告"), required=False, widget=forms.Textarea(attrs=TEXT | {"rows": 4}))
+    contact_phone = forms.CharField(
+        label=_("咨询电话"), max_length=50, required=False, widget=forms.TextInput(attrs=TEXT)
+    )
+    contact_address = forms.CharField(
+        label=_("联系地址"), max_length=200, required=False, widget=forms.TextInput(attrs=TEXT)
+    )
+
+
+class CentreHoursForm(forms.Form):
+    """Weekly office hours as the centre's notice board shows them, one line per weekday."""
+
+    address = forms.CharField(label=_("地址"), max_length=200, widget=forms.TextInput(attrs=TEXT))
+    phone = forms.CharField(label=_("电话"), max_length=50, widget=forms.TextInput(attrs=TEXT))
+    hours = forms.CharField(
+        label=_("办公时间（每行：星期 时段，如 mon 09:00-12:00 13:30-17:00）"),
+        widget=forms.Textarea(attrs=TEXT | {"rows": 7}),
+    )
+
+    def clean_hours(self) -> dict:
+        hours: dict[str, list[list[str]]] = {}
+        for number, line in enumerate(self.cleaned_data["hours"].splitlines(), start=1):
+            parts = line.split()
+            if not parts:
+                continue
+            periods = []
+            for period in parts[1:]:
+                start, _sep, end = period.partition("-")
+                if not end:
+                    raise forms.ValidationError(
+                        _("第%(n)d行的时段“%(p)s”应写作 09:00-12:00。") % {"n": number, "p": period}
+                    )
+                periods.append([start, end])
+            hours[parts[0].lower()] = periods
+        return hours
+
+
+class ApplicantLookupForm(forms.Form):
+    identifier = forms.CharField(
+        label=_("手机号码、证件号码或统一社会信用代码"), max_length=30, widget=forms.TextInput(attrs=TEXT)
+    )
+
+
+class RevealForm(forms.Form):
+    reason = forms.CharField(label=_("查看事由"), max_length=200, widget=forms.TextInput(attrs=TEXT))

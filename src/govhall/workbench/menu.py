@@ -26,7 +26,15 @@ ADMIN_ROLES = frozenset({Role.CITY_ADMIN, Role.DISTRICT_ADMIN, Role.DEPARTMENT_A
 
 MENU = [
     MenuEntry("home", _("工作台首页"), "bi-speedometer2", ALL_ROLES, "workbench:home"),
+    MenuEntry(
+        "directory",
+        _("机构管理"),
+        "bi-diagram-3",
+        frozenset({Role.CITY_ADMIN, Role.DISTRICT_ADMIN}),
+        "workbench:directory",
+    ),
     MenuEntry("staff", _("人员与角色"), "bi-people", ADMIN_ROLES, "workbench:staff"),
+    MenuEntry("applicants", _("申请人查询"), "bi-person-vcard", frozenset({Role.CITY_ADMIN}), "workbench:applicants"),
     MenuEntry("calendar", _("工作日历"), "bi-calendar3", frozenset({Role.CITY_ADMIN}), "workbench:calendar"),
     MenuEntry("audit", _("审计日志"), "bi-shield-lock", frozenset({Role.AUDITOR, Role.CITY_ADMIN}), "workbench:audit"),
     MenuEntry("notifications", _("短信通知"), "bi-chat-dots", frozenset({Role.CITY_ADMIN}), "workbench:notifications"),

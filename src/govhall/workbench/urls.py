@@ -1,7 +1,7 @@
 from django.urls import path
 
 from govhall.workbench import auth_views
-from govhall.workbench.views import audit, calendar, home, staff
+from govhall.workbench.views import applicants, audit, calendar, directory, home, staff
 
 app_name = "workbench"
 
@@ -15,7 +15,13 @@ urlpatterns = [
     path("staff/new/", staff.create_staff, name="create_staff"),
     path("staff/<int:user_id>/roles/", staff.assign_role, name="assign_role"),
     path("roles/<int:assignment_id>/revoke/", staff.revoke_role, name="revoke_role"),
+    path("directory/", directory.overview, name="directory"),
+    path("directory/departments/new/", directory.create_department, name="create_department"),
+    path("directory/sub-halls/<int:pk>/", directory.edit_sub_hall, name="edit_sub_hall"),
+    path("directory/centres/<int:pk>/", directory.edit_centre, name="edit_centre"),
     path("calendar/", calendar.notice, name="calendar"),
+    path("applicants/", applicants.lookup, name="applicants"),
+    path("applicants/<int:user_id>/reveal/", applicants.reveal, name="reveal_applicant"),
     path("audit/", audit.events, name="audit"),
     path("audit/export.csv", audit.export, name="audit_export"),
 ]

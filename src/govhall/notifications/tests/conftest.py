@@ -39,9 +39,7 @@ class FakeGateway:
 
     def _call(self, method: str, path: str, data: dict[str, Any] | None = None) -> dict[str, Any]:
         body = json.dumps(data or {}).encode() if method == "POST" else None
-        request = urllib.request.Request(
-            f"http://127.0.0.1:{self.control_port}{path}", data=body, method=method
-        )
+        request = urllib.request.Request(f"http://127.0.0.1:{self.control_port}{path}", data=body, method=method)
         with urllib.request.urlopen(request, timeout=30) as response:
             return json.loads(response.read())
 
@@ -69,7 +67,7 @@ class FakeGateway:
             **options,
         }
 
-    def env(self, name: str | None = None, timeout: float = 2.0) -> dict[str, str]:
+    def env(self, name: str | None = None, timeout: float = 2.0, connect_timeout: float = 1.0) -> dict[str, str]:
         """The same configuration as environment variables, for worker processes."""
         prefix = "SMS_GATEWAY_" + (name or self.name).upper() + "_"
         return {
@@ -78,7 +76,7 @@ class FakeGateway:
             prefix + "URL": self.url,
             prefix + "SECRET": self.secret,
             prefix + "TIMEOUT": str(timeout),
-            prefix + "CONNECT_TIMEOUT": "1",
+            prefix + "CONNECT_TIMEOUT": str(connect_timeout),
         }
 
 
@@ -161,7 +159,13 @@ def database_url() -> str:
 
 
 def start_worker(
-    worker_id: str, gateway: FakeGateway, *, lease: float = 5.0, max_seconds: float = 60, timeout: float = 2.0
+    worker_id: str,
+    gateway: FakeGateway,
+    *,
+    lease: float = 5.0,
+    max_seconds: float = 60,
+    timeout: float = 2.0,
+    connect_timeout: float = 1.0,
 ) -> subprocess.Popen[str]:
     """A real ``manage.py deliver_messages --loop`` process against the test database."""
     env = {
@@ -173,7 +177,7 @@ def start_worker(
         "SMS_BACKOFF_BASE_SECONDS": "0.05",
         "SMS_BACKOFF_MAX_SECONDS": "0.2",
         "LOG_LEVEL": "WARNING",
-        **gateway.env(timeout=timeout),
+        **gateway.env(timeout=timeout, connect_timeout=connect_timeout),
     }
     env.pop("PYTEST_XDIST_WORKER", None)
     command = [

@@ -27,7 +27,9 @@ def run_until_settled(rounds: int = 40) -> None:
     """Run the worker until no message is waiting (retries are due within a fraction of a second)."""
     for _ in range(rounds):
         delivery.deliver_due("w1")
-        if not Message.objects.filter(status__in=["created", "temporary_failure"], next_attempt_at__isnull=False).exists():
+        if not Message.objects.filter(
+            status__in=["created", "temporary_failure"], next_attempt_at__isnull=False
+        ).exists():
             return
         time.sleep(0.05)
 
@@ -43,7 +45,8 @@ def test_a_message_reaches_the_gateway_signed_with_its_uuid_as_idempotency_key(f
     assert stats["bad_signatures"] == 0
     assert message.status == Status.SENDING  # accepted; the receipt will say delivered
     assert (message.provider, message.provider_message_id, message.attempts) == ("fake", seen["message_id"], 1)
-    assert message.sent_at is not None and message.lease_expires_at is None
+    assert message.sent_at is not None
+    assert message.lease_expires_at is None
 
 
 def test_a_wrong_secret_is_refused_by_the_gateway_and_retried(fake_gateway, settings):
@@ -52,7 +55,8 @@ def test_a_wrong_secret_is_refused_by_the_gateway_and_retried(fake_gateway, sett
     delivery.deliver_due("w1")
     message.refresh_from_db()
     assert fake_gateway.stats()["bad_signatures"] == 1
-    assert message.status == Status.TEMPORARY_FAILURE and "401" in message.last_error
+    assert message.status == Status.TEMPORARY_FAILURE
+    assert "401" in message.last_error
 
 
 def test_gateway_down_for_a_while_then_delivered(fake_gateway):
@@ -62,7 +66,8 @@ def test_gateway_down_for_a_while_then_delivered(fake_gateway):
     message.refresh_from_db()
     assert (message.status, message.attempts) == (Status.SENDING, 3)
     stats = fake_gateway.stats()
-    assert stats["total_requests"] == 3 and stats["distinct"] == 1
+    assert stats["total_requests"] == 3
+    assert stats["distinct"] == 1
 
 
 def test_refused_connections_are_retried_until_the_gateway_is_back(fake_gateway):
@@ -70,7 +75,8 @@ def test_refused_connections_are_retried_until_the_gateway_is_back(fake_gateway)
     message = receipt()
     delivery.deliver_due("w1")
     message.refresh_from_db()
-    assert message.status == Status.TEMPORARY_FAILURE and "connect failed" in message.last_error
+    assert message.status == Status.TEMPORARY_FAILURE
+    assert "connect failed" in message.last_error
     time.sleep(0.4)
     run_until_settled()
     message.refresh_from_db()
@@ -84,7 +90,8 @@ def test_down_past_the_limit_ends_in_a_technical_failure(fake_gateway, settings)
     run_until_settled()
     message.refresh_from_db()
     assert (message.status, message.attempts) == (Status.TECHNICAL_FAILURE, settings.SMS_MAX_ATTEMPTS)
-    assert message.failed_at is not None and message.next_attempt_at is None
+    assert message.failed_at is not None
+    assert message.next_attempt_at is None
     assert "HTTP 500" in message.last_error
     assert message.is_failed
 
@@ -117,7 +124,8 @@ def test_an_error_answer_before_acceptance_fails_over(fake_gateway, backup_gatew
     delivery.deliver_due("w1")
     message.refresh_from_db()
     assert message.provider == "backup"
-    assert fake_gateway.stats()["distinct"] == 0 and backup_gateway.stats()["distinct"] == 1
+    assert fake_gateway.stats()["distinct"] == 0
+    assert backup_gateway.stats()["distinct"] == 1
 
 
 def test_a_timeout_never_fails_over_and_is_retried_on_the_same_gateway(fake_gateway, backup_gateway, settings):
@@ -134,7 +142,8 @@ def test_a_timeout_never_fails_over_and_is_retried_on_the_same_gateway(fake_gate
     message.refresh_from_db()
     assert (message.status, message.provider) == (Status.SENDING, "primary")
     stats = fake_gateway.stats()
-    assert stats["requests_per_key"][str(message.uuid)] == 2 and stats["distinct"] == 1  # delivered once
+    assert stats["requests_per_key"][str(message.uuid)] == 2
+    assert stats["distinct"] == 1
     assert backup_gateway.stats()["total_requests"] == 0
 
 
@@ -143,9 +152,11 @@ def test_a_dropped_answer_is_retried_with_the_same_key_and_delivered_once(fake_g
     message = receipt()
     run_until_settled()
     message.refresh_from_db()
-    assert message.status == Status.SENDING and message.attempts == 2
+    assert message.status == Status.SENDING
+    assert message.attempts == 2
     stats = fake_gateway.stats()
-    assert stats["total_requests"] == 2 and stats["distinct"] == 1
+    assert stats["total_requests"] == 2
+    assert stats["distinct"] == 1
 
 
 def test_a_refused_message_is_a_permanent_failure_without_failover(fake_gateway, backup_gateway, settings):

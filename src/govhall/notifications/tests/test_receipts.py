@@ -56,7 +56,8 @@ def test_both_sides_compute_the_same_signature():
 def test_a_genuine_receipt_marks_the_message_delivered(sent, fake_gateway):
     client = Client(enforce_csrf_checks=True)  # a provider has no CSRF cookie: the view is exempt
     response = post(client, fake.receipt_body([receipt_for(sent, "delivered", T0)]), fake_gateway.secret)
-    assert response.status_code == 200 and response.json() == {"results": ["applied"]}
+    assert response.status_code == 200
+    assert response.json() == {"results": ["applied"]}
     sent.refresh_from_db()
     assert (sent.status, sent.delivered_at) == (Status.DELIVERED, T0)
 
@@ -120,7 +121,8 @@ def test_a_permanent_failure_receipt_is_final_and_visible(sent, client, fake_gat
     post(client, fake.receipt_body([receipt_for(sent, "failed", T0)]), fake_gateway.secret)
     sent.refresh_from_db()
     assert (sent.status, sent.failed_at) == (Status.PERMANENT_FAILURE, T0)
-    assert sent.is_failed and "永久失败" in sent.last_error
+    assert sent.is_failed
+    assert "永久失败" in sent.last_error
 
 
 def test_a_receipt_for_an_unknown_message_is_acknowledged_and_ignored(sent, client, fake_gateway):
@@ -142,8 +144,18 @@ def test_a_receipt_through_another_gateway_is_ignored(sent, client, backup_gatew
     [
         (b"not json", 400),
         (json.dumps({"receipts": [{"receipt_id": "1", "status": "delivered"}]}).encode(), 400),
-        (json.dumps({"receipts": [{"receipt_id": "1", "status": "exploded", "occurred_at": T0.isoformat()}]}).encode(), 400),
-        (json.dumps({"receipts": [{"receipt_id": "1", "status": "delivered", "occurred_at": "2026-11-24T10:00:00"}]}).encode(), 400),
+        (
+            json.dumps(
+                {"receipts": [{"receipt_id": "1", "status": "exploded", "occurred_at": T0.isoformat()}]}
+            ).encode(),
+            400,
+        ),
+        (
+            json.dumps(
+                {"receipts": [{"receipt_id": "1", "status": "delivered", "occurred_at": "2026-11-24T10:00:00"}]}
+            ).encode(),
+            400,
+        ),
     ],
 )
 def test_malformed_receipts_are_refused(sent, client, fake_gateway, body, status):

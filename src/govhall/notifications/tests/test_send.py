@@ -34,7 +34,8 @@ def test_send_writes_an_encrypted_message_row(console_gateway):
     with connection.cursor() as cursor:
         cursor.execute("SELECT recipient, text, params_sealed FROM notifications_message WHERE id = %s", [message.pk])
         raw = " ".join(cursor.fetchone())
-    assert MOBILE not in raw and "2201002026112400001" not in raw  # personal data encrypted at rest
+    assert MOBILE not in raw
+    assert "2201002026112400001" not in raw
     assert list(queries.messages_for(("applications.application", 7))) == [message]
 
 
@@ -42,9 +43,7 @@ def test_a_user_recipient_uses_their_mobile_and_language(django_user_model, cons
     user = django_user_model.objects.create(username="u1", kind="person", name="张三", mobile=MOBILE)
     assert services.send("reply_notice", user, {"kind": "咨询", "number": "ZX1"}).recipient == MOBILE
     user.preferred_language = "en"
-    assert services.send("reply_notice", user, {"kind": "consultation", "number": "ZX2"}).text.startswith(
-        "[Changchun"
-    )
+    assert services.send("reply_notice", user, {"kind": "consultation", "number": "ZX2"}).text.startswith("[Changchun")
     user.mobile = ""
     with pytest.raises(ValidationError, match="未登记手机号码"):
         services.send("reply_notice", user, {"kind": "咨询", "number": "ZX3"})
@@ -57,12 +56,17 @@ def test_an_invalid_number_or_a_missing_parameter_is_refused(console_gateway):
         services.send("reply_notice", MOBILE, {"kind": "咨询"})
 
 
+@transaction.atomic
+def submit_and_fail() -> None:
+    """A business transaction that queues its receipt and then fails."""
+    services.send("application_receipt", MOBILE, RECEIPT, dedupe_key="receipt:1")
+    raise RuntimeError("the submission failed")
+
+
 def test_rollback_leaves_no_row_and_nothing_is_delivered(fake_gateway, django_capture_on_commit_callbacks, settings):
     settings.SMS_ENQUEUE_HINT = True
     with django_capture_on_commit_callbacks() as hints, pytest.raises(RuntimeError):
-        with transaction.atomic():
-            services.send("application_receipt", MOBILE, RECEIPT, dedupe_key="receipt:1")
-            raise RuntimeError("the submission failed")
+        submit_and_fail()
     assert not Message.objects.exists()
     assert hints == []  # not even the hint to start early
     assert delivery.deliver_due("w1") == 0
@@ -106,8 +110,11 @@ def test_quiet_hours_hold_non_urgent_messages(console_gateway, settings, now, te
 def test_an_urgent_flag_overrides_quiet_hours(console_gateway, settings):
     settings.SMS_QUIET_HOURS = "22:00-08:00"
     with time_machine.travel(at("2026-11-24 23:10"), tick=False):
-        message = services.send("deadline_warning", MOBILE, {"number": "1", "item": "事项", "deadline": "明天"}, urgent=True)
-    assert message.urgent and message.next_attempt_at == at("2026-11-24 23:10")
+        message = services.send(
+            "deadline_warning", MOBILE, {"number": "1", "item": "事项", "deadline": "明天"}, urgent=True
+        )
+    assert message.urgent
+    assert message.next_attempt_at == at("2026-11-24 23:10")
 
 
 def test_a_worker_holds_back_a_non_urgent_message_it_finds_in_quiet_hours(console_gateway, settings):

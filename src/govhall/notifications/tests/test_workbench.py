@@ -37,13 +37,15 @@ def test_only_the_city_office_sees_sms_delivery(staff_client, username, status):
 
 def test_the_menu_shows_the_page_to_the_city_office(staff_client):
     html = staff_client("city_admin").get("/workbench/").content.decode()
-    assert "/workbench/notifications/" in html and "短信通知" in html
+    assert "/workbench/notifications/" in html
+    assert "短信通知" in html
 
 
 def test_a_terminal_failure_is_visible_with_the_number_masked(staff_client, failed):
     html = staff_client("city_admin").get("/workbench/notifications/").content.decode()
     assert f'id="message-{failed.pk}"' in html
-    assert "技术故障" in html and "139****5678" in html
+    assert "技术故障" in html
+    assert "139****5678" in html
     assert MOBILE not in html  # masked in every list
     stats = queries.statistics()
     assert dict((code, n) for code, _, n in stats.by_status)["technical_failure"] == 1
@@ -59,7 +61,8 @@ def test_resend_creates_a_linked_message_that_is_delivered_and_audited(staff_cli
     assert (event.object_id, event.before["message"], event.reason) == (str(new.pk), failed.pk, "网关恢复")
     delivery.deliver_due("w1")
     new.refresh_from_db()
-    assert new.status == Status.SENDING and fake_gateway.stats()["distinct"] == 1
+    assert new.status == Status.SENDING
+    assert fake_gateway.stats()["distinct"] == 1
     # A second click does not queue another copy while the first is pending or delivered.
     response = client.post(f"/workbench/notifications/{failed.pk}/resend/", follow=True)
     assert "已经重发过" in response.content.decode()
@@ -77,15 +80,22 @@ def test_only_failed_messages_can_be_resent_and_only_by_the_city_office(staff_cl
 def test_the_template_editor_counts_segments_and_saves_a_version(staff_client):
     client = staff_client("city_admin")
     html = client.get("/workbench/notifications/templates/verification_code/").content.decode()
-    assert "每条 70 字" in html and "hx-post" in html
+    assert "每条 70 字" in html
+    assert "hx-post" in html
     long_text = "【长春市网上办事大厅】" + "验证码{code}。" * 12
     preview = client.post("/workbench/notifications/templates/verification_code/preview/", {"text_zh": long_text})
-    assert "按 2 条计费" in preview.content.decode() and "每条 67 字" in preview.content.decode()
+    assert "按 2 条计费" in preview.content.decode()
+    assert "每条 67 字" in preview.content.decode()
     bad = client.post("/workbench/notifications/templates/verification_code/preview/", {"text_zh": "{nope}"})
     assert "未知参数：nope" in bad.content.decode()
     response = client.post(
         "/workbench/notifications/templates/verification_code/",
-        {"text_zh": "【长春市网上办事大厅】验证码{code}，{minutes}分钟有效。", "text_en": "", "provider_template_id": "SMS_9", "note": "缩短"},
+        {
+            "text_zh": "【长春市网上办事大厅】验证码{code}，{minutes}分钟有效。",
+            "text_en": "",
+            "provider_template_id": "SMS_9",
+            "note": "缩短",
+        },
         follow=True,
     )
     assert "模板已保存为新版本" in response.content.decode()
@@ -110,5 +120,6 @@ def test_an_objects_history_reads_like_a_timeline(console_gateway):
         "notifications/_history.html", {"sms_messages": queries.messages_for(("applications.application", 9))}
     )
     message.refresh_from_db()
-    assert "申请回执短信" in html and "已送达" in html
+    assert "申请回执短信" in html
+    assert "已送达" in html
     assert timezone.localtime(message.delivered_at).strftime("%H:%M:%S") in html  # Beijing time

@@ -33,7 +33,7 @@ def test_password_plus_totp_opens_the_workbench_with_only_the_roles_menu(client,
     assert "长春市市场监督管理局" in html
     assert "受理" in html
     assert "审计日志" not in html
-    assert "机构与人员" not in html
+    assert "机构管理" not in html
     assert AuditEvent.objects.filter(action="staff.login", actor_id=demo["amr_acceptor"].pk).exists()
 
 

@@ -88,3 +88,13 @@ def test_flush_still_empties_the_tables_for_transactional_tests(make_chain):
     assert not AuditChainHead.objects.exists()
     assert record("system", "test.after_flush").id == 1
     assert verify_chain().ok
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="TRUNCATE guard is PostgreSQL-only")
+def test_postgresql_refuses_truncate_where_the_operator_switched_the_guard_on(chain):
+    sql("TRUNCATE audit_auditchainhead")  # not an audit table: never guarded
+    with transaction.atomic():
+        sql("SET LOCAL govhall.audit_refuse_truncate = 'on'")
+        refused("TRUNCATE audit_auditevent")
+        refused("TRUNCATE audit_auditcheckpoint")
+    assert AuditEvent.objects.count() == 25

@@ -1,0 +1,1 @@
+"""Single-sign-on plugin point: ``base.py`` + registry; providers go in ``contrib/<provider>/``."""
