@@ -318,6 +318,7 @@ SMS_BACKOFF_BASE_SECONDS = float(env("SMS_BACKOFF_BASE_SECONDS", "30"))  # doubl
 SMS_BACKOFF_MAX_SECONDS = float(env("SMS_BACKOFF_MAX_SECONDS", "3600"))
 SMS_LEASE_SECONDS = float(env("SMS_LEASE_SECONDS", "120"))  # must exceed the gateways' timeouts together
 SMS_BATCH_SIZE = env_int("SMS_BATCH_SIZE", 50)
+SMS_WORKER_THREADS = env_int("SMS_WORKER_THREADS", 4)  # concurrent gateway calls per worker process
 SMS_SWEEP_SECONDS = float(env("SMS_SWEEP_SECONDS", "45"))  # below Q_CLUSTER timeout
 SMS_ENQUEUE_HINT = env_bool("SMS_ENQUEUE_HINT", True)  # on-commit async_task to start early
 SMS_RECEIPT_MAX_AGE_SECONDS = env_int("SMS_RECEIPT_MAX_AGE_SECONDS", 300)  # receipt timestamp window

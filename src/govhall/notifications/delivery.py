@@ -19,10 +19,12 @@ retried later on the same gateway only; retries back off exponentially with jitt
 from __future__ import annotations
 
 import datetime
+import functools
 import logging
 import os
 import random
 import socket
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from typing import Any
 
@@ -192,10 +194,18 @@ def _time_left(message: Message) -> float:
     return (message.lease_expires_at - timezone.now()).total_seconds()
 
 
-def deliver_due(worker_id: str | None = None, batch: int | None = None, *, lease_seconds: float | None = None) -> int:
+def deliver_due(
+    worker_id: str | None = None,
+    batch: int | None = None,
+    *,
+    lease_seconds: float | None = None,
+    threads: int | None = None,
+) -> int:
     """Claim and deliver one batch of due messages; return how many were claimed.
 
-    Callable directly (tests, ``manage.py deliver_messages``) and from django-q2 (``tasks``).
+    Gateway calls of a batch run in up to ``threads`` threads (``SMS_WORKER_THREADS``): they only
+    talk HTTP; every database write stays in the calling thread. Callable directly (tests,
+    ``manage.py deliver_messages``) and from django-q2 (``tasks``).
     """
     worker_id = worker_id or default_worker_id()
     batch = batch or settings.SMS_BATCH_SIZE
@@ -207,17 +217,43 @@ def deliver_due(worker_id: str | None = None, batch: int | None = None, *, lease
             f"SMS_LEASE_SECONDS ({lease_seconds}) must exceed the gateways' timeouts together ({needed})"
         )
     claimed = claim(worker_id, batch, lease_seconds)
-    for index, message in enumerate(claimed):
-        if _time_left(message) <= needed:  # the rest of the batch would outlive our lease
-            release(claimed[index:])
-            break
-        deliver_one(message, configured)
+    ready = _hold_back_in_quiet_hours(claimed)
+    threads = max(1, min(threads or settings.SMS_WORKER_THREADS, len(ready)))
+    call = functools.partial(_attempt_in_time, configured=configured, needed=needed)
+    if threads == 1:
+        for message in ready:
+            _settle(message, call(message))
+        return len(claimed)
+    with ThreadPoolExecutor(threads, thread_name_prefix="sms-delivery") as pool:
+        futures = {pool.submit(call, message): message for message in ready}
+        for future in as_completed(futures):
+            _settle(futures[future], future.result())
     return len(claimed)
 
 
-def deliver_one(message: Message, configured: list[SmsGateway]) -> bool:
-    """Deliver one leased message (or hold it back until quiet hours end)."""
-    quiet_end = None if message.urgent else limits.quiet_until(timezone.now())
-    if quiet_end is not None:
-        return bool(release([message], until=quiet_end))
-    return record(message, attempt(message, configured))
+def _hold_back_in_quiet_hours(claimed: list[Message]) -> list[Message]:
+    """Release non-urgent messages found in quiet hours until they end; return the others."""
+    quiet_end = limits.quiet_until(timezone.now())
+    if quiet_end is None:
+        return claimed
+    release([message for message in claimed if not message.urgent], until=quiet_end)
+    return [message for message in claimed if message.urgent]
+
+
+def _attempt_in_time(message: Message, *, configured: list[SmsGateway], needed: float) -> Outcome | None:
+    """Attempt delivery (in a pool thread: no database access); ``None`` when our lease no longer
+    covers a whole attempt, so the message goes back untried."""
+    if _time_left(message) <= needed:
+        return None
+    try:
+        return attempt(message, configured)
+    except Exception as error:  # before any gateway call (those are caught in ``attempt``)
+        logger.exception("SMS %s could not be prepared", message.uuid)
+        return Outcome(Status.TEMPORARY_FAILURE, error=repr(error), retry=True)
+
+
+def _settle(message: Message, outcome: Outcome | None) -> None:
+    if outcome is None:
+        release([message])
+    else:
+        record(message, outcome)
