@@ -13,6 +13,9 @@ PORT ?= 8000
 # Debian packages the project uses: browser tests, PDF tools and fonts for licenses, NSS tools.
 DEB_PACKAGES := chromium fonts-noto-cjk poppler-utils libnss3-tools wrk libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
 
+# A production-like SMS gateway for the deployment check (no message is sent by `check`).
+PRODUCTION_SMS ?= SMS_GATEWAYS=primary SMS_GATEWAY_PRIMARY_URL=https://sms.example.gov.cn/send SMS_GATEWAY_PRIMARY_SECRET=$$(openssl rand -hex 32)
+
 .PHONY: help install deb python node migrate demo run worker test test-fast test-e2e lint fmt bench check-deploy clean
 
 help: ## Show the targets
@@ -75,9 +78,11 @@ fmt: python ## Format and fix what ruff can fix
 	$(VENV)/bin/ruff format .
 
 check-deploy: python ## manage.py check --deploy with production settings
+	@keys=$$(mktemp -d) && openssl genpkey -algorithm ed25519 -out $$keys/audit.pem && \
 	GOVHALL_ENV=production SECRET_KEY=$$(openssl rand -hex 40) ALLOWED_HOSTS=hall.example.gov.cn \
 	FIELD_ENCRYPTION_KEYS=k1:$$(openssl rand -base64 32) FIELD_HASH_KEY=$$(openssl rand -hex 32) \
-	$(MANAGE) check --deploy --fail-level WARNING
+	AUDIT_CHECKPOINT_KEY_FILE=$$keys/audit.pem $(PRODUCTION_SMS) \
+	$(MANAGE) check --deploy --fail-level WARNING; status=$$?; rm -rf $$keys; exit $$status
 
 bench: install ## Benchmarks against a real server on PostgreSQL (see bench/README.md)
 	$(PY) bench/run.py

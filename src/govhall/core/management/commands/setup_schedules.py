@@ -7,6 +7,7 @@ from django_q.models import Schedule
 SCHEDULES = [
     ("core.heartbeat", "govhall.core.tasks.heartbeat", 1),
     ("notifications.sweep", "govhall.notifications.tasks.sweep", 1),  # SMS outbox: delivers anything due
+    ("audit.checkpoint", "govhall.core.audit.tasks.checkpoint_if_due", 5),  # signs the chain head
 ]
 
 
