@@ -18,6 +18,7 @@ from govhall.accounts import services as account_services
 from govhall.accounts.models import PrivacyNotice, User
 from govhall.core.validators import IdentityDocumentType, uscc_from_parts
 from govhall.demo import data
+from govhall.notifications import services as notifications
 from govhall.directory.models import Department, Region, ServiceCentre, SubHall, Window
 
 PRIVACY_NOTICE = """长春市网上办事大厅依据《中华人民共和国个人信息保护法》处理您的个人信息：
@@ -39,6 +40,7 @@ class Command(BaseCommand):
             departments = self.load_departments(regions, centres)
             self.load_windows(centres, departments)
             self.load_privacy_notice()
+            notifications.ensure_templates()
             staff = self.load_staff(regions, departments, centres)
             people = self.load_people()
         if "seed_calendar" in _commands():
