@@ -18,8 +18,8 @@ from govhall.accounts import services as account_services
 from govhall.accounts.models import PrivacyNotice, User
 from govhall.core.validators import IdentityDocumentType, uscc_from_parts
 from govhall.demo import data
-from govhall.notifications import services as notifications
 from govhall.directory.models import Department, Region, ServiceCentre, SubHall, Window
+from govhall.notifications import services as notifications
 
 PRIVACY_NOTICE = """长春市网上办事大厅依据《中华人民共和国个人信息保护法》处理您的个人信息：
 1. 我们收集姓名、证件类型及号码、手机号码，仅用于实名认证、办理政务服务事项和向您发送办理进度通知；
