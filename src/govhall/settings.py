@@ -263,6 +263,8 @@ AUDIT_CHECKPOINT_KEY_FILE = Path(
     env("AUDIT_CHECKPOINT_KEY_FILE", str(VAR_DIR / "keys" / "audit-checkpoint.pem"))
 )
 AUDIT_CHECKPOINT_EVERY = env_int("AUDIT_CHECKPOINT_EVERY", 1000)
+# Retired checkpoint public keys (PEM paths), so checkpoints signed before a key change still verify.
+AUDIT_CHECKPOINT_PUBLIC_KEY_FILES = [Path(path) for path in env_list("AUDIT_CHECKPOINT_PUBLIC_KEY_FILES")]
 
 # --- The hall's identity (header, footer, government-site filing numbers) ---
 HALL = {

@@ -71,7 +71,8 @@ def test_numbers_are_unique_and_valid_over_many_indexes():
     mobiles = [mobile_number(index, 2026) for index in range(20_000)]
     assert len(set(numbers)) == len(numbers)
     assert len(set(mobiles)) == len(mobiles)
-    for number in numbers[::997]:
+    assert {number[:6] for number in numbers} == set(generate_data.REGION_CODES)
+    for number in numbers[::97]:
         assert validate_resident_id(number) == number
 
 

@@ -28,6 +28,7 @@ import random
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import cache
 from math import gcd
 from typing import Any
 
@@ -95,11 +96,21 @@ GIVEN = (
     "浩凯健俊帆帅旭宁博文思雨欣怡子涵梓轩一诺佳琪雪梅春晓冬阳海鑫"
 )
 RARE_GIVEN = ["䶮", "𠮷", "堃", "喆", "淼", "昇"]  # GB 18030-2022 characters real people carry
-# Changchun divisions whose code stdnum accepts for every birth date from 1983 on (see below).
-REGION_CODES = ("220102", "220103", "220104", "220105", "220122")
-# stdnum's division table starts in 1983 and validate_resident_id checks the code against the
-# birth year, so generated people are born 1983-2006 (aged 20-43): every number passes the validator.
-BIRTH_FIRST = datetime.date(1983, 1, 1)
+# Changchun's districts, counties and county-level cities (GB/T 2260); adults born 1940-2006.
+REGION_CODES = (
+    "220102",
+    "220103",
+    "220104",
+    "220105",
+    "220106",
+    "220112",
+    "220113",
+    "220122",
+    "220182",
+    "220183",
+    "220184",
+)
+BIRTH_FIRST = datetime.date(1940, 1, 1)
 BIRTH_DAYS = (datetime.date(2006, 12, 31) - BIRTH_FIRST).days + 1
 MOBILE_PREFIXES = (
     *(str(n) for n in range(130, 140)),
@@ -110,6 +121,7 @@ MOBILE_PREFIXES = (
 )
 
 
+@cache
 def _coprime_multiplier(modulus: int, seed: int) -> int:
     """A multiplier coprime to ``modulus``: ``i -> (a*i + b) % modulus`` is then a bijection."""
     candidate = 2_654_435_761 + 2 * seed  # Knuth's multiplicative-hash constant, nudged by the seed
@@ -378,7 +390,7 @@ class Command(BaseCommand):
             written = generator.generate(context, existing, to_write)
             elapsed = time.perf_counter() - started
             rate = written / elapsed if elapsed > 0 else 0.0
-            self.stdout.write(f"generated {written} {generator.label} in {elapsed:.1f} s ({rate:,.0f}/s)")
+            self.stdout.write(f"generated {written:,} {generator.label} in {elapsed:.1f} s ({rate:,.0f}/s)")
 
     def selected(self, only: str) -> list[Generator]:
         if not only:
