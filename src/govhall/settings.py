@@ -229,14 +229,10 @@ MEDIA_ROOT = Path(env("MEDIA_ROOT", str(VAR_DIR / "media")))
 MEDIA_URL = "/media/"
 WHITENOISE_USE_FINDERS = not PRODUCTION
 if not PRODUCTION:
-    STATIC_ROOT.mkdir(
-        parents=True, exist_ok=True
-    )  # whitenoise expects it; collectstatic fills it in production
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise expects it; collectstatic fills it in production
 
 # --- Security ---
-SECURE_PROXY_SSL_HEADER = (
-    ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_TLS_PROXY", PRODUCTION) else None
-)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_TLS_PROXY", PRODUCTION) else None
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", PRODUCTION)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000 if PRODUCTION else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = PRODUCTION
@@ -259,9 +255,7 @@ TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1)
 FIELD_ENCRYPTION_KEYS = secret("FIELD_ENCRYPTION_KEYS", "dev1:ZGV2LW9ubHkta2V5LWRvLW5vdC11c2UtaW4tcHJvZCE=")
 FIELD_HASH_KEY = secret("FIELD_HASH_KEY", "dev-only-hmac-key-do-not-use-in-production")
 # Audit checkpoints are signed with an Ed25519 key kept outside the database.
-AUDIT_CHECKPOINT_KEY_FILE = Path(
-    env("AUDIT_CHECKPOINT_KEY_FILE", str(VAR_DIR / "keys" / "audit-checkpoint.pem"))
-)
+AUDIT_CHECKPOINT_KEY_FILE = Path(env("AUDIT_CHECKPOINT_KEY_FILE", str(VAR_DIR / "keys" / "audit-checkpoint.pem")))
 AUDIT_CHECKPOINT_EVERY = env_int("AUDIT_CHECKPOINT_EVERY", 1000)
 # Retired checkpoint public keys (PEM paths), so checkpoints signed before a key change still verify.
 AUDIT_CHECKPOINT_PUBLIC_KEY_FILES = [Path(path) for path in env_list("AUDIT_CHECKPOINT_PUBLIC_KEY_FILES")]

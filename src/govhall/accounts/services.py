@@ -8,7 +8,6 @@ import secrets
 from dataclasses import dataclass
 
 from django.contrib.auth.password_validation import validate_password
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
@@ -26,6 +25,7 @@ from govhall.accounts.models import (
 from govhall.core.audit.services import record
 from govhall.core.crypto import blind_index
 from govhall.core.permissions import ensure_permission
+from govhall.core.ratelimit import hit
 from govhall.core.validators import (
     IdentityDocumentType,
     validate_mobile,
@@ -74,14 +74,7 @@ def find_applicant(identifier: str) -> User | None:
 
 def _ip_limited(request: HttpRequest) -> bool:
     """Per-IP login attempts in the shared cache, so the limit holds across server processes."""
-    key = f"login-ip:{getattr(request, 'client_ip', '')}"
-    cache.add(key, 0, 3600)
-    try:
-        attempts = cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, 3600)
-        attempts = 1
-    return attempts > LOGIN_IP_LIMIT_PER_HOUR
+    return hit(f"login-ip:{getattr(request, 'client_ip', '')}", 3600) > LOGIN_IP_LIMIT_PER_HOUR
 
 
 def authenticate_applicant(request: HttpRequest, identifier: str, password: str) -> LoginResult:

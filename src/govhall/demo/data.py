@@ -266,6 +266,43 @@ CENTRES = [
     ),
 ]
 
+# English names shown when the portal is switched to English (ServiceCentre.name_en), keyed by code.
+CENTRE_NAMES_EN = {
+    "cc-city": "Changchun Government Service Centre",
+    "cc-city-realty": "Changchun Real Estate Registration Service Centre",
+    "nanguan": "Nanguan District Government Service Centre",
+    "kuancheng": "Kuancheng District Government Service Centre",
+    "chaoyang": "Chaoyang District Government Service Centre",
+    "erdao": "Erdao District Government Service Centre",
+    "lvyuan": "Lüyuan District Government Service Centre",
+    "shuangyang": "Shuangyang District Government Service Centre",
+    "jiutai": "Jiutai District Government Service Centre",
+    "nongan": "Nong'an County Government Service Centre",
+    "yushu": "Yushu City Government Service Centre",
+    "dehui": "Dehui City Government Service Centre",
+    "gongzhuling": "Gongzhuling City Government Service Centre",
+    "jingkai": "Changchun Economic and Technological Development Zone Government Service Centre",
+    "jingyue": "Jingyue High-tech Zone Government Service Centre",
+    "gaoxin": "Changchun High-tech Zone Government Service Centre",
+    "qikai": "Changchun Automotive Economic and Technological Development Zone Government Service Centre",
+    "xinqu": "Changchun New Area Government Service Centre",
+    "nanling": "Nanling Subdistrict Public Service Centre",
+    "guilin": "Guilin Subdistrict Public Service Centre",
+}
+
+# English names of the streets and townships (Region.name_en), keyed by code.
+STREET_NAMES_EN = {
+    "220102003": "Nanling Subdistrict",
+    "220102005": "Ziqiang Subdistrict",
+    "220102011": "Yongji Subdistrict",
+    "220104002": "Guilin Subdistrict",
+    "220104003": "Nanhu Subdistrict",
+    "220104009": "Hongqi Subdistrict",
+    "220106004": "Zhengyang Subdistrict",
+    "220112100": "Sheling Subdistrict",
+    "220122101": "Nong'an Town",
+}
+
 CITY_DEPARTMENTS = [
     # name, short name, English name, consultation phone, complaint phone, sits in city centre?
     (

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.cache import cache
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from govhall.directory.models import (
@@ -91,3 +92,19 @@ def manageable_centres(user) -> QuerySet[ServiceCentre]:
     if region_ids is None:
         return queryset
     return queryset.filter(Q(region_id__in=region_ids) | Q(region__parent_id__in=region_ids))
+
+
+VERSION_KEY = "directory:version"
+
+
+def version() -> int:
+    """The directory's cache version: pages cache fragments under it, every directory write bumps it."""
+    return cache.get_or_set(VERSION_KEY, 1, timeout=None)
+
+
+def bump_version() -> None:
+    """Called after every committed directory change, so no page shows a stale sub-hall or centre."""
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:
+        cache.set(VERSION_KEY, 2, timeout=None)

@@ -13,6 +13,7 @@ from govhall.core.audit.services import record
 from govhall.core.permissions import ensure_permission
 from govhall.core.validators import validate_uscc
 from govhall.core.workdays.hours import OfficeHours
+from govhall.directory import queries
 from govhall.directory.models import Department, Region, RegionKind, ServiceCentre, SubHall
 
 SUB_HALL_FIELDS = ("title", "banner_text", "notice", "contact_phone", "contact_address", "is_published")
@@ -56,6 +57,7 @@ def update_sub_hall(sub_hall_id: int, *, by, request=None, **changes: Any) -> Su
     ensure_permission(by, "directory.edit_sub_hall", sub_hall)
     before, after = _apply(sub_hall, changes, SUB_HALL_FIELDS)
     sub_hall.save()
+    transaction.on_commit(queries.bump_version)
     record(by, "sub_hall.updated", sub_hall, before=before, after=after, request=request)
     return sub_hall
 
@@ -67,6 +69,7 @@ def update_centre(centre_id: int, *, by, request=None, **changes: Any) -> Servic
     _check_office_hours(changes)
     before, after = _apply(centre, changes, CENTRE_FIELDS)
     centre.save()
+    transaction.on_commit(queries.bump_version)
     record(by, "centre.updated", centre, before=before, after=after, request=request)
     return centre
 
@@ -88,6 +91,7 @@ def create_department(*, by, request=None, legacy_uscc_reason: str = "", **field
     department = Department(uscc=uscc, **fields)
     department.full_clean()
     department.save()
+    transaction.on_commit(queries.bump_version)
     record(
         by,
         "department.created",
@@ -106,6 +110,7 @@ def update_department(department_id: int, *, by, request=None, **changes: Any) -
     _check_office_hours(changes)
     before, after = _apply(department, changes, DEPARTMENT_FIELDS)
     department.save()
+    transaction.on_commit(queries.bump_version)
     record(by, "department.updated", department, before=before, after=after, request=request)
     return department
 
@@ -129,5 +134,6 @@ def create_region(*, by, request=None, code: str, name: str, kind: str, parent_c
     region.save()
     if region.has_sub_hall:
         SubHall.objects.create(region=region, title=f"{region.name}分厅")
+    transaction.on_commit(queries.bump_version)
     record(by, "region.created", region, after=model_to_dict(region), request=request)
     return region

@@ -31,7 +31,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, transaction
-from django.db.models import Q, Subquery
+from django.db.models import Q, QuerySet, Subquery
 from django.utils import timezone
 
 from govhall.notifications import gateways as gateway_config
@@ -52,7 +52,7 @@ def default_worker_id() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
-def _due(now: datetime.datetime):
+def _due(now: datetime.datetime) -> QuerySet[Message]:
     return Message.objects.filter(status__in=CLAIMABLE, next_attempt_at__lte=now).filter(
         Q(lease_expires_at__isnull=True) | Q(lease_expires_at__lte=now)
     )
@@ -73,6 +73,7 @@ def claim(worker_id: str, batch: int, lease_seconds: float) -> list[Message]:
         else:
             chosen = _due(now).filter(pk__in=Subquery(ordered.values("pk")[:batch]))
         claimed = chosen.update(lease_expires_at=lease, leased_by=worker_id)
+    limits.return_allowance(batch - claimed)
     if not claimed:
         return []
     return list(

@@ -12,58 +12,45 @@ reminders until the morning; codes and legal notices are urgent and always go at
 from __future__ import annotations
 
 import datetime
-import time
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from govhall.core.ratelimit import gap_respected, hit
+
 BEIJING = ZoneInfo("Asia/Shanghai")
-
-
-def _hit(name: str, window: int, amount: int = 1) -> int:
-    """Count ``amount`` events in the current fixed window of ``window`` seconds; return the total.
-
-    The key names the window, and its expiry is re-set after ``incr``: Django's generic ``incr``
-    (database cache) re-stores the value with the DEFAULT timeout, which would otherwise turn an
-    hourly limit into a five-minute one.
-    """
-    now = time.time()
-    bucket = int(now // window)
-    key = f"{name}:{bucket}"
-    remaining = max(1, int((bucket + 1) * window - now) + 1)
-    cache.add(key, 0, remaining)
-    try:
-        total = cache.incr(key, amount)
-    except ValueError:  # expired between add and incr
-        cache.set(key, amount, remaining)
-        return amount
-    cache.touch(key, remaining)
-    return total
 
 
 def check_code_limits(recipient_hash: str) -> None:
     """Refuse a verification code sent too soon or too often (per number and hall-wide)."""
     gap = settings.SMS_CODE_MIN_INTERVAL_SECONDS
-    if gap and not cache.add(f"sms:gap:{recipient_hash}", 1, gap):
+    if gap and not gap_respected(f"sms:gap:{recipient_hash}", gap):
         raise ValidationError(_("发送过于频繁，请%(s)d秒后再试") % {"s": gap}, code="sms_too_soon")
     per_hour = settings.SMS_CODE_MAX_PER_HOUR
-    if per_hour and _hit(f"sms:hour:{recipient_hash}", 3600) > per_hour:
+    if per_hour and hit(f"sms:hour:{recipient_hash}", 3600) > per_hour:
         raise ValidationError(_("该号码获取短信过于频繁，请一小时后再试"), code="sms_number_limit")
     per_minute = settings.SMS_CODE_GLOBAL_MAX_PER_MINUTE
-    if per_minute and _hit("sms:global", 60) > per_minute:
+    if per_minute and hit("sms:global", 60) > per_minute:
         raise ValidationError(_("短信发送繁忙，请稍后再试"), code="sms_global_limit")
 
 
 def delivery_allowance(wanted: int) -> int:
-    """How many messages the workers together may still hand to gateways this minute."""
+    """How many messages the workers together may still hand to gateways this minute (reserved)."""
     per_minute = settings.SMS_DELIVERY_MAX_PER_MINUTE
     if not per_minute or wanted <= 0:
         return wanted
-    total = _hit("sms:delivery", 60, wanted)
-    return max(0, min(wanted, per_minute - (total - wanted)))
+    total = hit("sms:delivery", 60, wanted)
+    allowed = max(0, min(wanted, per_minute - (total - wanted)))
+    return_allowance(wanted - allowed)
+    return allowed
+
+
+def return_allowance(unused: int) -> None:
+    """Give back what a claim reserved but did not find due."""
+    if settings.SMS_DELIVERY_MAX_PER_MINUTE and unused > 0:
+        hit("sms:delivery", 60, -unused)
 
 
 def _parse_quiet_hours(spec: str) -> tuple[datetime.time, datetime.time] | None:

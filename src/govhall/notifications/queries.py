@@ -97,8 +97,9 @@ def recent(limit: int = 50) -> models.QuerySet[Message]:
 
 
 def inbox(limit: int = 100) -> models.QuerySet[Message]:
-    """The demo SMS inbox: messages the console gateway handled, newest first."""
-    return Message.objects.filter(provider="console").order_by("-created_at", "-pk")[:limit]
+    """The demo SMS inbox: the newest messages, delivered by the console gateway or still waiting
+    for the worker (so a code is readable even before ``qcluster`` has run)."""
+    return Message.objects.select_related("template").order_by("-created_at", "-pk")[:limit]
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@ from django.urls import path
 
 from govhall.workbench import auth_views
 from govhall.workbench.views import applicants, audit, calendar, directory, home, staff
+from govhall.workbench.views import notifications as sms_views
 
 app_name = "workbench"
 
@@ -26,10 +27,7 @@ urlpatterns = [
     path("audit/export.csv", audit.export, name="audit_export"),
 ]
 
-# --- Notifications: SMS delivery statistics, failures and templates (city office) ---
-from govhall.notifications import workbench_views as sms_views  # noqa: E402
-
-urlpatterns += [
+urlpatterns += [  # SMS delivery statistics, failures and templates (city office)
     path("notifications/", sms_views.deliveries, name="notifications"),
     path("notifications/<int:message_id>/resend/", sms_views.resend, name="notification_resend"),
     path("notifications/templates/", sms_views.templates, name="notification_templates"),

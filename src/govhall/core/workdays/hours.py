@@ -11,9 +11,20 @@ import itertools
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.translation import gettext, gettext_lazy, pgettext
+
 Period = tuple[datetime.time, datetime.time]
 
 WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+WEEKDAY_LABELS = (
+    gettext_lazy("周一"),
+    gettext_lazy("周二"),
+    gettext_lazy("周三"),
+    gettext_lazy("周四"),
+    gettext_lazy("周五"),
+    gettext_lazy("周六"),
+    gettext_lazy("周日"),
+)
 
 # 09:00-12:00 and 13:30-17:00 Monday to Friday: the common schedule of Changchun's centres.
 DEFAULT_PERIODS: tuple[Period, ...] = (
@@ -27,9 +38,7 @@ class OfficeHours:
     """Opening periods per weekday (0 = Monday). A make-up workday (调休) on a weekend uses
     ``makeup_weekday``'s periods; a weekday the calendar marks as a holiday has none."""
 
-    weekly: dict[int, tuple[Period, ...]] = field(
-        default_factory=lambda: dict.fromkeys(range(5), DEFAULT_PERIODS)
-    )
+    weekly: dict[int, tuple[Period, ...]] = field(default_factory=lambda: dict.fromkeys(range(5), DEFAULT_PERIODS))
     makeup_weekday: int = 0
 
     def periods_on(self, weekday: int, *, makeup: bool = False) -> tuple[Period, ...]:
@@ -52,8 +61,7 @@ class OfficeHours:
         for name, periods in data.items():
             day = WEEKDAY_NAMES.index(name)
             parsed = tuple(
-                (datetime.time.fromisoformat(start), datetime.time.fromisoformat(end))
-                for start, end in periods
+                (datetime.time.fromisoformat(start), datetime.time.fromisoformat(end)) for start, end in periods
             )
             for start, end in parsed:
                 if start >= end:
@@ -65,8 +73,9 @@ class OfficeHours:
         return cls(weekly=weekly)
 
     def describe(self) -> str:
-        """Human-readable summary for guide and centre pages: 周一至周五 09:00-12:00, 13:30-17:00."""
-        labels = "一二三四五六日"
+        """Human-readable summary for guide and centre pages: 周一至周五 09:00-12:00、13:30-17:00, in the
+        active language (Mon–Fri 09:00-12:00, 13:30-17:00 in English)."""
+        labels = [str(label) for label in WEEKDAY_LABELS]
         groups: list[tuple[list[int], tuple[Period, ...]]] = []
         for day in range(7):
             periods = self.weekly.get(day, ())
@@ -78,7 +87,10 @@ class OfficeHours:
                 groups.append(([day], periods))
         parts = []
         for days, periods in groups:
-            span = f"周{labels[days[0]]}" if len(days) == 1 else f"周{labels[days[0]]}至周{labels[days[-1]]}"
-            times = "、".join(f"{s:%H:%M}-{e:%H:%M}" for s, e in periods)
+            first, last = labels[days[0]], labels[days[-1]]
+            span = first if len(days) == 1 else gettext("%(first)s至%(last)s") % {"first": first, "last": last}
+            times = pgettext("office hours", "、").join(f"{s:%H:%M}-{e:%H:%M}" for s, e in periods)
             parts.append(f"{span} {times}")
-        return "；".join(parts) + "（法定节假日除外）" if parts else "暂无"
+        if not parts:
+            return pgettext("office hours", "暂无")
+        return gettext("%(hours)s（法定节假日除外）") % {"hours": pgettext("office hours", "；").join(parts)}

@@ -49,9 +49,7 @@ class CalendarYear(models.Model):
             models.CheckConstraint(
                 condition=Q(status__in=["official", "provisional"]), name="workdays_year_status_valid"
             ),
-            models.CheckConstraint(
-                condition=Q(year__gte=MIN_YEAR, year__lte=MAX_YEAR), name="workdays_year_in_range"
-            ),
+            models.CheckConstraint(condition=Q(year__gte=MIN_YEAR, year__lte=MAX_YEAR), name="workdays_year_in_range"),
             models.CheckConstraint(condition=~Q(source=""), name="workdays_year_source_not_empty"),
         ]
 

@@ -51,9 +51,7 @@ _MEMO: dict[int, YearDays] = {}
 
 def _load_year(year: int) -> YearDays:
     rows = list(
-        CalendarDay.objects.filter(year_id=year)
-        .order_by("date")
-        .values_list("kind", "year__revision", "year__status")
+        CalendarDay.objects.filter(year_id=year).order_by("date").values_list("kind", "year__revision", "year__status")
     )
     expected = (datetime.date(year + 1, 1, 1) - datetime.date(year, 1, 1)).days
     if len(rows) != expected:

@@ -166,6 +166,7 @@ def start_worker(
     max_seconds: float = 60,
     timeout: float = 2.0,
     connect_timeout: float = 1.0,
+    threads: int = 4,
 ) -> subprocess.Popen[str]:
     """A real ``manage.py deliver_messages --loop`` process against the test database."""
     env = {
@@ -177,6 +178,7 @@ def start_worker(
         "SMS_BACKOFF_BASE_SECONDS": "0.05",
         "SMS_BACKOFF_MAX_SECONDS": "0.2",
         "LOG_LEVEL": "WARNING",
+        "SMS_WORKER_THREADS": str(threads),
         **gateway.env(timeout=timeout, connect_timeout=connect_timeout),
     }
     env.pop("PYTEST_XDIST_WORKER", None)

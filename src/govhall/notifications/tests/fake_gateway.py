@@ -35,6 +35,11 @@ from typing import Any
 HOST = "127.0.0.1"
 
 
+class Server(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 128  # the default 5 drops concurrent connects (a 1 s SYN retry each)
+
+
 def sign(secret: str, timestamp: str, body: bytes) -> str:
     """The protocol's signature, written independently of the app: v1=HMAC-SHA256(ts + "." + body)."""
     mac = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256)
@@ -227,8 +232,7 @@ class SmsListener:
         with self.lock:
             if self.server is not None:
                 return
-            self.server = ThreadingHTTPServer((HOST, self.port), self.handler)
-            self.server.daemon_threads = True
+            self.server = Server((HOST, self.port), self.handler)
             self.port = self.server.server_address[1]
             threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
@@ -254,8 +258,7 @@ def main() -> None:
     state = State(args.secret)
     sms = SmsListener(state)
     control_handler = type("BoundControlHandler", (ControlHandler,), {"state": state, "sms": sms})
-    control = ThreadingHTTPServer((HOST, 0), control_handler)
-    control.daemon_threads = True
+    control = Server((HOST, 0), control_handler)
     print(f"READY {sms.port} {control.server_address[1]}", flush=True)
     with contextlib.suppress(KeyboardInterrupt):
         control.serve_forever()

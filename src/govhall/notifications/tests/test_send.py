@@ -173,6 +173,7 @@ def test_business_messages_are_never_rate_limited(console_gateway):
 def test_the_delivery_limit_caps_all_workers_together(console_gateway, settings):
     settings.SMS_DELIVERY_MAX_PER_MINUTE = 3
     with time_machine.travel(at("2026-11-24 10:00:05"), tick=False):
+        assert delivery.deliver_due("idle") == 0  # an empty claim reserves nothing
         for number in range(5):
             services.send("reply_notice", MOBILE, {"kind": "咨询", "number": number})
         assert delivery.deliver_due("w1") == 3

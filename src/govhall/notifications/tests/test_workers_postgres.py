@@ -4,6 +4,7 @@ never double a receipt). Skipped on SQLite: an in-memory test database cannot be
 from __future__ import annotations
 
 import collections
+import io
 import signal
 
 import pytest
@@ -57,7 +58,7 @@ def test_a_thousand_messages_two_workers_each_delivered_exactly_once(fake_gatewa
 def test_a_worker_killed_mid_delivery_loses_nothing_and_doubles_nothing(fake_gateway, workers):
     keys = queue(5)
     fake_gateway.control(delay=1.0)  # the kill lands while the first request is in flight
-    timing = {"lease": 2.5, "timeout": 1.5, "connect_timeout": 0.5}
+    timing = {"lease": 2.5, "timeout": 1.5, "connect_timeout": 0.5, "threads": 1}  # one call in flight
     doomed = start_worker("doomed", fake_gateway, **timing)
     workers.append(doomed)
     wait_for(lambda: fake_gateway.stats()["total_requests"] == 1, timeout=30, interval=0.01)
@@ -93,3 +94,16 @@ def test_gateway_outage_with_real_workers_retries_then_delivers(fake_gateway, wo
     assert set(stats["accepted"]) == set(keys)
     assert stats["total_requests"] == 35
     assert Message.objects.filter(status=Status.SENDING).count() == 20
+
+
+def test_the_benchmark_command_runs_end_to_end():
+    import json
+
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("bench_notifications", "--messages", "60", "--workers", "2", "--json", stdout=out)
+    result = json.loads(out.getvalue())
+    assert (result["messages"], result["gateway_distinct"], result["gateway_requests"]) == (60, 60, 60)
+    assert result["messages_per_second"] > 0
+    assert not Message.objects.exists()  # the bench cleans up after itself

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from govhall.core.context_processors import ELDER_MODE_COOKIE
 from govhall.core.web import safe_next
 from govhall.directory import queries
-from govhall.directory.models import CentreLevel, ServiceCentre, SubHall
+from govhall.directory.models import CentreLevel, Region, ServiceCentre, SubHall
 from govhall.portal.themes import ENTERPRISE_THEMES, PERSONAL_THEMES
 
 
@@ -81,9 +81,9 @@ def centre(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def departments(request: HttpRequest) -> HttpResponse:
-    grouped: dict[str, list] = {}
+    grouped: dict[Region, list] = {}  # keyed by region so the template can show its English name
     for department in queries.departments():
-        grouped.setdefault(department.region.name, []).append(department)
+        grouped.setdefault(department.region, []).append(department)
     return render(request, "portal/departments.html", {"grouped": grouped})
 
 

@@ -79,9 +79,7 @@ CHANGED_2027 = {
 
 
 def _publish_2027() -> list[datetime.date]:
-    return publish_official_year(
-        2027, NOTICE_2027, MAKEUP_2027, "国务院办公厅通知（测试用虚构文号）", by_id=7
-    )
+    return publish_official_year(2027, NOTICE_2027, MAKEUP_2027, "国务院办公厅通知（测试用虚构文号）", by_id=7)
 
 
 def test_provisional_year_has_only_the_statutory_holidays() -> None:

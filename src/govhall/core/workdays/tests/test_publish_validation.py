@@ -73,10 +73,7 @@ def test_bad_notice_is_refused_and_changes_nothing(
     assert any(message in m for m in excinfo.value.messages), excinfo.value.messages
     after = CalendarYear.objects.get(year=2027)
     assert (after.status, after.revision, after.source) == ("provisional", before.revision, before.source)
-    assert (
-        list(CalendarDay.objects.filter(year_id=2027).values_list("date", "kind", "holiday_name"))
-        == days_before
-    )
+    assert list(CalendarDay.objects.filter(year_id=2027).values_list("date", "kind", "holiday_name")) == days_before
     assert recorded_changes == []
     assert is_working_day(D(2027, 2, 9))
 

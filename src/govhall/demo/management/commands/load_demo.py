@@ -18,6 +18,7 @@ from govhall.accounts import services as account_services
 from govhall.accounts.models import PrivacyNotice, User
 from govhall.core.validators import IdentityDocumentType, uscc_from_parts
 from govhall.demo import data
+from govhall.directory import queries as directory_queries
 from govhall.directory.models import Department, Region, ServiceCentre, SubHall, Window
 from govhall.notifications import services as notifications
 
@@ -43,6 +44,7 @@ class Command(BaseCommand):
             notifications.ensure_templates()
             staff = self.load_staff(regions, departments, centres)
             people = self.load_people()
+        directory_queries.bump_version()
         if "seed_calendar" in _commands():
             call_command("seed_calendar", verbosity=0)
         self.print_credentials(staff, people)
@@ -76,7 +78,13 @@ class Command(BaseCommand):
         for code, name, parent, kind in data.STREETS:
             regions[code], _ = Region.objects.update_or_create(
                 code=code,
-                defaults={"name": name, "kind": kind, "parent": regions[parent], "is_official_code": False},
+                defaults={
+                    "name": name,
+                    "name_en": data.STREET_NAMES_EN.get(code, ""),
+                    "kind": kind,
+                    "parent": regions[parent],
+                    "is_official_code": False,
+                },
             )
         return regions
 
@@ -87,6 +95,7 @@ class Command(BaseCommand):
                 code=code,
                 defaults={
                     "name": name,
+                    "name_en": data.CENTRE_NAMES_EN.get(code, ""),
                     "level": level,
                     "region": regions[region],
                     "address": address,

@@ -20,9 +20,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--from-year", type=int, default=2020, help="first official year (default 2020)")
-        parser.add_argument(
-            "--ahead", type=int, default=1, help="provisional years beyond the current one (default 1)"
-        )
+        parser.add_argument("--ahead", type=int, default=1, help="provisional years beyond the current one (default 1)")
 
     def handle(self, *args: Any, from_year: int, ahead: int, **options: Any) -> None:
         known = chinesecalendar_years()
