@@ -54,8 +54,8 @@ class DepartmentOut(Schema):
     short_name: str
     uscc: str
     level: str
-    region_code: str = Field(..., alias="region.code")
-    centre_code: str | None = Field(None, alias="centre.code")
+    region_code: str
+    centre_code: str | None = None
     consultation_phone: str
     complaint_phone: str
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.core.cache import cache
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 
 from govhall.directory.models import (
     SUB_HALL_KINDS,
@@ -65,7 +65,12 @@ def centre_by_code(code: str) -> ServiceCentre:
 
 
 def departments(*, region_code: str | None = None) -> QuerySet[Department]:
-    queryset = Department.objects.filter(is_active=True).select_related("region", "centre")
+    """Active departments; ``region_code`` and ``centre_code`` are annotated for the API's flat rows."""
+    queryset = (
+        Department.objects.filter(is_active=True)
+        .select_related("region", "centre")
+        .annotate(region_code=F("region__code"), centre_code=F("centre__code"))
+    )
     if region_code:
         queryset = queryset.filter(region__code=region_code)
     return queryset

@@ -71,3 +71,16 @@ def test_pages_load_no_asset_from_the_internet(client, demo):
         html = client.get(path).content.decode()
         assert "http://" not in html.replace("http://www.w3.org", ""), path
         assert "https://" not in html, path
+
+
+def test_home_page_shows_a_directory_change_at_once(client, demo, django_capture_on_commit_callbacks):
+    """The home page's directory part is cached per directory version; a change bumps the version."""
+    from govhall.directory import services
+
+    assert "人民大街9999号" in client.get("/").content.decode()
+    centre = ServiceCentre.objects.get(code="cc-city")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.update_centre(centre.pk, by=demo["city_admin"], address="长春市南关区人民大街1号")
+    html = client.get("/").content.decode()
+    assert "人民大街1号" in html
+    assert "人民大街9999号" not in html

@@ -20,6 +20,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "city_centres": queries.centres(include_streets=False).filter(level=CentreLevel.CITY),
         "personal_themes": PERSONAL_THEMES,
         "enterprise_themes": ENTERPRISE_THEMES,
+        "directory_version": queries.version(),
     }
     return render(request, "portal/home.html", context)
 
