@@ -137,11 +137,39 @@ def _segments(first_id: int, prev_hash: str | None, newest_id: int, workers: int
 
 
 def _run_segments(segments: list[Segment]) -> list[SegmentResult]:
+    """One forked child per segment, each answering on its own pipe.
+
+    Not ``multiprocessing.Pool``: its workers share queue locks, and a fork from a threaded parent
+    (gunicorn, pytest-xdist) can copy such a lock in its held state and hang the pool for ever.
+    """
     if len(segments) == 1:
         return [verify_segment(segments[0])]
     connections.close_all()  # a forked child must never share the parent's socket
-    with multiprocessing.get_context("fork").Pool(len(segments)) as pool:
-        return pool.map(verify_segment_in_worker, segments, chunksize=1)
+    context = multiprocessing.get_context("fork")
+    children = []
+    for segment in segments:
+        receiver, sender = context.Pipe(duplex=False)
+        child = context.Process(target=_segment_child, args=(segment, sender), daemon=True)
+        child.start()
+        sender.close()
+        children.append((child, receiver))
+    results = []
+    for child, receiver in children:
+        try:
+            results.append(receiver.recv())
+        except EOFError:
+            raise RuntimeError(f"verification worker {child.pid} died (exit code {child.exitcode})") from None
+        finally:
+            receiver.close()
+            child.join()
+    return results
+
+
+def _segment_child(segment: Segment, sender) -> None:
+    try:
+        sender.send(verify_segment_in_worker(segment))
+    finally:
+        sender.close()
 
 
 def _stitch(segments: list[Segment], results: list[SegmentResult]) -> tuple[int, str | None, int]:
