@@ -53,10 +53,9 @@ demo: migrate ## Load the Changchun demo data (idempotent)
 run: install demo ## Install, migrate, load the demo, serve on http://127.0.0.1:8000 with a worker
 	@$(MANAGE) setup_schedules
 	@echo "Serving on http://$(HOST):$(PORT)  (Ctrl-C stops the server and the worker)"
-	@trap 'kill 0' INT TERM EXIT; \
-	$(MANAGE) qcluster & \
-	$(MANAGE) runserver $(HOST):$(PORT) --noreload & \
-	wait
+	@$(MANAGE) qcluster & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
+	$(MANAGE) runserver $(HOST):$(PORT) --noreload
 
 worker: python ## Run the background worker (django-q2 cluster) alone
 	$(MANAGE) setup_schedules
