@@ -6,8 +6,8 @@ app_name = "portal"
 
 urlpatterns = [
     path("", directory.home, name="home"),
-    path("personal/", directory.personal, name="personal"),
-    path("enterprise/", directory.enterprise, name="enterprise"),
+    path("personal/", directory.entrance, {"audience": "personal"}, name="personal"),
+    path("enterprise/", directory.entrance, {"audience": "enterprise"}, name="enterprise"),
     path("sub-halls/", directory.sub_halls, name="sub_halls"),
     path("sub-halls/<str:code>/", directory.sub_hall, name="sub_hall"),
     path("centres/", directory.centres, name="centres"),

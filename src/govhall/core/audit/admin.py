@@ -6,28 +6,10 @@ Art. 20 (四): unauthorised addition, deletion or change of system data), the ad
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 
+from govhall.core.admin import ReadOnlyAdmin
 from govhall.core.audit.models import AuditCheckpoint, AuditEvent
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """View permission only; no add, change or delete, and no bulk actions."""
-
-    actions = None
-    show_full_result_count = False  # COUNT(*) over millions of rows on every page is slow
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(AuditEvent)

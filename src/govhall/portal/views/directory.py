@@ -25,28 +25,14 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/home.html", context)
 
 
-def personal(request: HttpRequest) -> HttpResponse:
-    return render(
-        request,
-        "portal/entrance.html",
-        {
-            "audience": "personal",
-            "themes": PERSONAL_THEMES,
-            "departments": queries.departments().filter(level="city"),
-        },
-    )
-
-
-def enterprise(request: HttpRequest) -> HttpResponse:
-    return render(
-        request,
-        "portal/entrance.html",
-        {
-            "audience": "enterprise",
-            "themes": ENTERPRISE_THEMES,
-            "departments": queries.departments().filter(level="city"),
-        },
-    )
+def entrance(request: HttpRequest, audience: str) -> HttpResponse:
+    """个人办事 / 法人办事: the life events or enterprise stages, and the city's departments."""
+    context = {
+        "audience": audience,
+        "themes": PERSONAL_THEMES if audience == "personal" else ENTERPRISE_THEMES,
+        "departments": queries.departments().filter(level="city"),
+    }
+    return render(request, "portal/entrance.html", context)
 
 
 def sub_halls(request: HttpRequest) -> HttpResponse:
