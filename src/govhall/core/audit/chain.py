@@ -24,6 +24,7 @@ from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import orjson
 from django.core.serializers.json import DjangoJSONEncoder
 
 GENESIS_HASH = "0" * 64
@@ -69,9 +70,23 @@ _encode = _c_encoder() or _CANONICAL.encode
 _scan = json.JSONDecoder().scan_once  # a JSON document from offset 0, without json.loads' checks
 
 
+# orjson writes the same bytes as the reference encoder for every JSON-safe value (property-tested in
+# tests/test_chain.py) in a fifth of the time; anything it declines — an int beyond 64 bits, a str
+# subclass, a non-str key — goes to the reference encoder, which decides.
+_ORJSON_OPTIONS = (
+    orjson.OPT_SORT_KEYS
+    | orjson.OPT_PASSTHROUGH_DATETIME
+    | orjson.OPT_PASSTHROUGH_DATACLASS
+    | orjson.OPT_PASSTHROUGH_SUBCLASS
+)
+
+
 def canonical_bytes(value: Any) -> bytes:
     """Sorted-key, compact, UTF-8 JSON: the only byte form ever hashed or signed."""
-    return _encode(value).encode("utf-8")
+    try:
+        return orjson.dumps(value, option=_ORJSON_OPTIONS)
+    except TypeError:  # orjson.JSONEncodeError
+        return _encode(value).encode("utf-8")
 
 
 def iso_utc(moment: datetime) -> str:

@@ -8,6 +8,7 @@ import ipaddress
 import json
 from zoneinfo import ZoneInfo
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -140,3 +141,19 @@ def test_checkpoint_message_is_canonical():
     assert checkpoint_message(10, "ab", 10) == (
         b'{"event_count":10,"head_hash":"ab","last_event_id":10,"purpose":"govhall.audit.checkpoint.v1"}'
     )
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        {"text": '\x00\x01\x1f\x7f\b\f\n\r\t"\\/'},  # every escape the two encoders could disagree on
+        {"text": "\u2028\u2029\ufeff𠮷䶮·"},  # separators, BOM, astral and rare characters stay raw
+        {"b": 1, "a": 2, "中": 3, "𠮷": 4, "Z": 5, "": 6},  # key order is code-point order
+        {"big": 2**64 + 1, "neg": -(2**63) - 1},  # beyond 64 bits: the reference encoder decides
+        [None, True, False, 0, -1, "", [], {}],
+    ],
+)
+def test_fast_encoder_matches_the_reference_on_edge_cases(value):
+    assert canonical_bytes(value) == json.dumps(
+        value, sort_keys=True, separators=(",", ":"), ensure_ascii=False
+    ).encode("utf-8")
