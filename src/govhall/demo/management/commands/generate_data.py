@@ -4,7 +4,7 @@ Why: a page that is fast over the 40 demo rows can be slow over a million; the b
 (``bench/run.py``) measures the hall over data of a known size. Everything written here is fake
 but shaped like the real thing: natural persons with valid resident ID numbers (GB 11643) and mobile
 numbers, stored encrypted with their keyed hashes exactly as registration stores them, and audit
-events appended through the audit trail's own ``record()`` so the hash chain and the signed
+events appended through the audit trail's own ``record_many()`` so the hash chain and the signed
 checkpoints stay valid (``manage.py verify_audit`` passes afterwards).
 
 Design: :data:`GENERATORS` is a small registry. Each :class:`Generator` says how many rows a size
@@ -290,33 +290,33 @@ def _event(ctx: Context, index: int, actors: list[User]) -> tuple[Any, ...]:
     return actor, "application.submitted", application, None, after, request
 
 
-# Events per transaction. Each event updates the one chain-head row; PostgreSQL keeps every version
-# of that row until the transaction ends, so long transactions slow down (2,000 per transaction is
-# half as fast as 200), while one commit per event pays a disk flush each time.
-AUDIT_EVENTS_PER_TRANSACTION = 200
-
-
 def generate_audit_events(ctx: Context, start: int, count: int) -> int:
-    """Audit events appended through ``govhall.core.audit.record``, 200 per transaction.
-
-    The audit module offers no bulk append, so each event takes the chain lock, inserts and advances
-    the head like any service's event (and a signed checkpoint every AUDIT_CHECKPOINT_EVERY events):
-    about five round trips per event, some 500 events/s on PostgreSQL. Actors are generated
-    persons, so the actor columns look like production's.
-    """
-    from govhall.core.audit import record
+    """Audit events appended through ``govhall.core.audit.services.record_many``: the same chain,
+    ids and signed checkpoints as one ``record()`` per event, one chain lock per batch. Actors are
+    generated persons, so the actor columns look like production's."""
+    from govhall.core.audit.services import record_many
 
     pks = list(
         User.objects.filter(username__startswith=USER_PREFIX).order_by("pk").values_list("pk", "username")[:5000]
     )
     actors = [User(pk=pk, username=username) for pk, username in pks]
     written = 0
-    for indexes in _batches(start, count, min(ctx.batch_size, AUDIT_EVENTS_PER_TRANSACTION)):
-        with transaction.atomic():
-            for index in indexes:
-                actor, action, obj, before, after, request = _event(ctx, index, actors)
-                record(actor, action, obj, before=before, after=after, request=request, reason=AUDIT_REASON)
-        written += len(indexes)
+    for indexes in _batches(start, count, ctx.batch_size):
+        entries = []
+        for index in indexes:
+            actor, action, obj, before, after, request = _event(ctx, index, actors)
+            entries.append(
+                {
+                    "actor": actor,
+                    "action": action,
+                    "obj": obj,
+                    "before": before,
+                    "after": after,
+                    "request": request,
+                    "reason": AUDIT_REASON,
+                }
+            )
+        written += record_many(entries)
         ctx.write(f"  audit events: {written}/{count}")
     return written
 
