@@ -38,6 +38,13 @@ def is_applicant(user) -> bool:
     return user.is_applicant
 
 
+@rules.predicate
+def is_an_administrator(user) -> bool:
+    """City, district or department admins: they see the staff list (and act within their scope)."""
+    return any(user.has_role(role) for role in (Role.CITY_ADMIN, Role.DISTRICT_ADMIN, Role.DEPARTMENT_ADMIN))
+
+
+rules.add_perm("accounts.view_staff", rules.is_authenticated & is_an_administrator)
 rules.add_perm("accounts.manage_staff", rules.is_authenticated & is_city_admin)
 rules.add_perm("accounts.assign_role", rules.is_authenticated & administers_scope)
 rules.add_perm("accounts.view_unmasked", rules.is_authenticated & is_city_admin)

@@ -3,12 +3,13 @@ and every such view is an audit event."""
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from govhall.accounts import services as account_services
 from govhall.accounts.models import User
+from govhall.core.permissions import ensure_permission
 from govhall.core.web import errors_to_form
 from govhall.workbench.decorators import staff_required
 from govhall.workbench.forms import ApplicantLookupForm, RevealForm
@@ -16,8 +17,7 @@ from govhall.workbench.menu import menu_for
 
 
 def _check(user) -> None:
-    if not user.has_perm("accounts.view_unmasked"):
-        raise PermissionDenied
+    ensure_permission(user, "accounts.view_unmasked")
 
 
 @staff_required

@@ -12,17 +12,15 @@ from django.views.decorators.http import require_POST
 from govhall.accounts import queries
 from govhall.accounts import services as account_services
 from govhall.accounts.models import Role, User
+from govhall.core.permissions import ensure_permission
 from govhall.core.web import errors_to_form
 from govhall.workbench.decorators import staff_required
 from govhall.workbench.forms import RoleAssignmentForm, StaffForm
-from govhall.workbench.menu import ADMIN_ROLES, menu_for
+from govhall.workbench.menu import menu_for
 
 
 def _require_admin(user: User) -> None:
-    from django.core.exceptions import PermissionDenied
-
-    if not any(user.has_role(role) for role in ADMIN_ROLES):
-        raise PermissionDenied
+    ensure_permission(user, "accounts.view_staff")
 
 
 @staff_required
