@@ -174,3 +174,27 @@ class ApplicantLookupForm(forms.Form):
 
 class RevealForm(forms.Form):
     reason = forms.CharField(label=_("查看事由"), max_length=200, widget=forms.TextInput(attrs=TEXT))
+
+
+class RegionForm(forms.Form):
+    code = forms.RegexField(
+        label=_("区划代码"),
+        regex=r"^\d{6}(\d{3,6})?$",
+        error_messages={"invalid": _("区划代码为6位（县级）或9至12位（乡级）数字。")},
+        widget=forms.TextInput(attrs=TEXT),
+    )
+    name = forms.CharField(label=_("名称"), max_length=50, widget=forms.TextInput(attrs=TEXT))
+    name_en = forms.CharField(label=_("英文名称"), max_length=100, required=False, widget=forms.TextInput(attrs=TEXT))
+    kind = forms.ChoiceField(
+        label=_("类型"),
+        choices=[
+            ("district", _("市辖区")),
+            ("county", _("县")),
+            ("county_city", _("县级市")),
+            ("development_zone", _("开发区")),
+            ("street", _("街道")),
+            ("township", _("乡镇")),
+        ],
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    parent_code = forms.CharField(label=_("上级区划代码"), max_length=12, widget=forms.TextInput(attrs=TEXT))

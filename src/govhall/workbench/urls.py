@@ -18,6 +18,7 @@ urlpatterns = [
     path("roles/<int:assignment_id>/revoke/", staff.revoke_role, name="revoke_role"),
     path("directory/", directory.overview, name="directory"),
     path("directory/departments/new/", directory.create_department, name="create_department"),
+    path("directory/regions/new/", directory.create_region, name="create_region"),
     path("directory/sub-halls/<int:pk>/", directory.edit_sub_hall, name="edit_sub_hall"),
     path("directory/centres/<int:pk>/", directory.edit_centre, name="edit_centre"),
     path("calendar/", calendar.notice, name="calendar"),

@@ -62,3 +62,35 @@ def test_departments_are_the_city_office_s(staff_client):
     assert (
         staff_client("nanguan_admin").post("/workbench/directory/departments/new/", NEW_DEPARTMENT).status_code == 403
     )
+
+
+def test_city_office_adds_a_street_and_a_zone_with_its_sub_hall(staff_client, client):
+    from govhall.directory.models import Region
+
+    admin = staff_client("city_admin")
+    street = {"code": "220102015", "name": "幸福街道", "kind": "street", "parent_code": "220102"}
+    assert admin.post("/workbench/directory/regions/new/", street).status_code == 302
+    assert Region.objects.get(code="220102015").parent.code == "220102"
+    zone = {"code": "220177", "name": "莲花山生态旅游度假区", "kind": "development_zone", "parent_code": "220100"}
+    assert admin.post("/workbench/directory/regions/new/", zone).status_code == 302
+    assert "莲花山生态旅游度假区" in client.get("/sub-halls/").content.decode()
+    assert AuditEvent.objects.filter(action="region.created").count() == 2
+
+
+def test_a_region_with_an_unknown_parent_or_a_taken_code_changes_nothing(staff_client):
+    from govhall.directory.models import Region
+
+    admin = staff_client("city_admin")
+    count = Region.objects.count()
+    html = admin.post(
+        "/workbench/directory/regions/new/",
+        {"code": "220199", "name": "测试区", "kind": "district", "parent_code": "999999"},
+    ).content.decode()
+    assert "上级区划“999999”不存在" in html
+    html = admin.post(
+        "/workbench/directory/regions/new/",
+        {"code": "220102", "name": "重复", "kind": "district", "parent_code": "220100"},
+    ).content.decode()
+    assert "已存在" in html
+    assert Region.objects.count() == count
+    assert staff_client("nanguan_admin").get("/workbench/directory/regions/new/").status_code == 403

@@ -12,7 +12,7 @@ from govhall.core.web import errors_to_form
 from govhall.directory import queries, services
 from govhall.directory.models import Region, ServiceCentre, SubHall
 from govhall.workbench.decorators import staff_required
-from govhall.workbench.forms import CentreHoursForm, DepartmentForm, SubHallForm
+from govhall.workbench.forms import CentreHoursForm, DepartmentForm, RegionForm, SubHallForm
 from govhall.workbench.menu import menu_for
 
 
@@ -102,3 +102,22 @@ def edit_centre(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("服务中心信息已更新。"))
             return redirect("workbench:directory")
     return _page(request, "workbench/directory/edit.html", form=form, title=centre.name)
+
+
+@staff_required
+def create_region(request: HttpRequest) -> HttpResponse:
+    """The city office adds a street, township, district or development zone (with its sub-hall)."""
+    if not request.user.has_perm("directory.manage_regions"):
+        raise PermissionDenied
+    form = RegionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            region = services.create_region(by=request.user, request=request, **form.cleaned_data)
+        except ValidationError as error:
+            errors_to_form(form, error)
+        else:
+            messages.success(request, _("已新增区划：%(name)s。") % {"name": region.name})
+            return redirect("workbench:directory")
+    return _page(
+        request, "workbench/directory/edit.html", status=400 if form.errors else 200, form=form, title=_("新增区划")
+    )
