@@ -148,9 +148,16 @@ class User(AbstractBaseUser, PermissionsMixin):
                 return True
             if centre is not None and assignment.centre_id == centre:
                 return True
-            if region is not None and assignment.region_id in region_ancestor_ids(region):
+            if region is not None and assignment.region_id in self._ancestors(region):
                 return True
         return False
+
+    def _ancestors(self, region_id: int) -> set[int]:
+        """``region_ancestor_ids``, remembered for this user object (one request's permission checks)."""
+        cache = self.__dict__.setdefault("_region_ancestors", {})
+        if region_id not in cache:
+            cache[region_id] = region_ancestor_ids(region_id)
+        return cache[region_id]
 
 
 def region_ancestor_ids(region_id: int) -> set[int]:
