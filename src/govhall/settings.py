@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "govhall.directory",
     "govhall.accounts",
     "govhall.notifications",
+    "govhall.catalog",
     "govhall.portal",
     "govhall.workbench",
     "govhall.api",

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from govhall.portal.views import accounts, directory
+from govhall.portal.views import accounts, catalog, directory
 
 app_name = "portal"
 
@@ -23,4 +23,6 @@ urlpatterns = [
     path("accounts/operators/", accounts.add_operator, name="add_operator"),
     path("accounts/operators/<int:authorisation_id>/revoke/", accounts.revoke_operator, name="revoke_operator"),
     path("accounts/cancel/", accounts.cancel_account, name="cancel_account"),
+    path("items/<str:code>/", catalog.item, name="item"),
+    path("search/", catalog.search, name="search"),
 ]

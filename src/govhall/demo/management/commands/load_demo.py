@@ -16,6 +16,7 @@ from stdnum.cn import ric
 from govhall.accounts import registration
 from govhall.accounts import services as account_services
 from govhall.accounts.models import PrivacyNotice, User
+from govhall.catalog import demo as catalog_demo
 from govhall.core.validators import IdentityDocumentType, uscc_from_parts
 from govhall.demo import data
 from govhall.directory import queries as directory_queries
@@ -44,6 +45,7 @@ class Command(BaseCommand):
             notifications.ensure_templates()
             staff = self.load_staff(regions, departments, centres)
             people = self.load_people()
+            catalog_demo.load(User.objects.get(username="city_admin"))
         directory_queries.bump_version()
         if "seed_calendar" in _commands():
             call_command("seed_calendar", verbosity=0)

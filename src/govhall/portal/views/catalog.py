@@ -1,0 +1,31 @@
+"""Portal pages of the catalog: the public guide (Art. 17) and search. Parse, ask one query, render."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from govhall.catalog import queries
+from govhall.catalog.models import ONLINE_DEPTH_FIELDS, ServiceItem
+from govhall.catalog.themes import THEME_CODES
+
+SEARCH_LIMIT = 50
+
+
+def item(request: HttpRequest, code: str) -> HttpResponse:
+    """The published guide of one item: every element of Art. 17, from its one published version."""
+    try:
+        found = queries.item_detail(code)
+    except ServiceItem.DoesNotExist:
+        return render(request, "errors/error.html", {"status": 404, "title": _("页面不存在")}, status=404)
+    return render(request, "portal/catalog/item.html", {"item": found, "guide": found.published_version})
+
+
+def search(request: HttpRequest) -> HttpResponse:
+    """``/search/?q=社保&theme=retirement&depth=full_online``: published items, best match first."""
+    query = request.GET.get("q", "").strip()[:50]
+    theme = request.GET.get("theme") if request.GET.get("theme") in THEME_CODES else None
+    depth = request.GET.get("depth") if request.GET.get("depth") in ONLINE_DEPTH_FIELDS else None
+    results = queries.search(query, theme=theme, depth=depth)[:SEARCH_LIMIT] if (query or theme or depth) else []
+    return render(request, "portal/catalog/search.html", {"query": query, "results": results})
