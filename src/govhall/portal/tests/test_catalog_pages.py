@@ -40,3 +40,10 @@ def test_search_page(client, demo):
     text = _text(client.get("/search/", {"q": "营业执照"}))
     assert "个体工商户设立登记" in text  # 营业执照 ↔ 设立登记
     assert client.get("/search/").status_code == 200
+
+
+def test_home_page_search_box_leads_to_results(client, demo):
+    html = client.get("/").content.decode()
+    assert 'action="/search/"' in html
+    results = client.get("/search/", {"q": "社保"}).content.decode()
+    assert "城乡居民养老保险参保登记" in results
