@@ -7,12 +7,12 @@ match above alias / keyword match above department match. PostgreSQL adds a pg_t
 
 from __future__ import annotations
 
-from django.core.cache import cache
 from django.db.models import Case, CharField, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.db.models.functions import Cast
 
 from govhall.catalog.models import ONLINE_DEPTH_FIELDS, MaterialRequirement, ServiceItem
 from govhall.catalog.text import normalise
+from govhall.core import cache_versions
 
 # Each group's words mean the same to an applicant: a query containing one also finds the others.
 SYNONYMS: tuple[tuple[str, ...], ...] = (
@@ -103,17 +103,11 @@ def item_detail(implementation_code: str) -> ServiceItem:
     )
 
 
-VERSION_KEY = "catalog:version"
-
-
 def version() -> int:
-    """The catalog's cache version: guide pages cache under it, every publication bumps it."""
-    return cache.get_or_set(VERSION_KEY, 1, timeout=None)
+    """The catalog's cache version: pages cache fragments under it (core.cache_versions)."""
+    return cache_versions.version("catalog")
 
 
 def bump_version() -> None:
-    """Called after every committed publication, so no page shows a superseded guide."""
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:
-        cache.set(VERSION_KEY, 2, timeout=None)
+    """Called on commit after every catalog change, so no page shows stale content."""
+    cache_versions.bump("catalog")

@@ -9,6 +9,7 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import requires_csrf_token
 
@@ -51,17 +52,17 @@ def bare(request: HttpRequest) -> HttpResponse:
 
 
 ERRORS = {
-    400: ("请求无效", "Bad request", "bad_request"),
-    403: ("没有访问权限", "Permission denied", "permission_denied"),
-    404: ("页面不存在", "Not found", "not_found"),
-    500: ("系统繁忙", "Server error", "server_error"),
+    400: (_("请求无效"), "Bad request", "bad_request"),
+    403: (_("没有访问权限"), "Permission denied", "permission_denied"),
+    404: (_("页面不存在"), "Not found", "not_found"),
+    500: (_("系统繁忙"), "Server error", "server_error"),
 }
 
 
 def _error(request: HttpRequest, status: int, detail: str = "") -> HttpResponse:
     title, title_en, code = ERRORS[status]
     if request.path.startswith("/api/"):
-        return JsonResponse({"code": code, "message": title, "fields": {}}, status=status)
+        return JsonResponse({"code": code, "message": str(title), "fields": {}}, status=status)
     context = {"status": status, "title": title, "title_en": title_en, "detail": detail}
     return render(request, "errors/error.html", context, status=status)
 

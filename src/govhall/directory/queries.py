@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from django.core.cache import cache
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 
+from govhall.core import cache_versions
 from govhall.directory.models import (
     SUB_HALL_KINDS,
     Department,
@@ -99,17 +99,11 @@ def manageable_centres(user) -> QuerySet[ServiceCentre]:
     return queryset.filter(Q(region_id__in=region_ids) | Q(region__parent_id__in=region_ids))
 
 
-VERSION_KEY = "directory:version"
-
-
 def version() -> int:
-    """The directory's cache version: pages cache fragments under it, every directory write bumps it."""
-    return cache.get_or_set(VERSION_KEY, 1, timeout=None)
+    """The directory's cache version: pages cache fragments under it (core.cache_versions)."""
+    return cache_versions.version("directory")
 
 
 def bump_version() -> None:
-    """Called after every committed directory change, so no page shows a stale sub-hall or centre."""
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:
-        cache.set(VERSION_KEY, 2, timeout=None)
+    """Called on commit after every directory change, so no page shows stale content."""
+    cache_versions.bump("directory")

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.translation import gettext as _
 
 from govhall.catalog import queries
 from govhall.catalog.models import ONLINE_DEPTH_FIELDS, ServiceItem
@@ -18,7 +17,7 @@ def item(request: HttpRequest, code: str) -> HttpResponse:
     try:
         found = queries.item_detail(code)
     except ServiceItem.DoesNotExist:
-        return render(request, "errors/error.html", {"status": 404, "title": _("页面不存在")}, status=404)
+        raise Http404 from None
     return render(request, "portal/catalog/item.html", {"item": found, "guide": found.published_version})
 
 

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from govhall.core.context_processors import ELDER_MODE_COOKIE
@@ -43,7 +42,7 @@ def sub_hall(request: HttpRequest, code: str) -> HttpResponse:
     try:
         hall = queries.sub_hall_by_code(code)
     except SubHall.DoesNotExist:
-        return render(request, "errors/error.html", _not_found_context(), status=404)
+        raise Http404 from None
     context = {
         "sub_hall": hall,
         "centres": queries.centres(region_code=code),
@@ -63,7 +62,7 @@ def centre(request: HttpRequest, code: str) -> HttpResponse:
     try:
         found = queries.centre_by_code(code)
     except ServiceCentre.DoesNotExist:
-        return render(request, "errors/error.html", _not_found_context(), status=404)
+        raise Http404 from None
     return render(request, "portal/centre.html", {"centre": found})
 
 
@@ -90,7 +89,3 @@ def elder_mode(request: HttpRequest) -> HttpResponse:
     else:
         response.delete_cookie(ELDER_MODE_COOKIE, samesite="Lax")
     return response
-
-
-def _not_found_context() -> dict:
-    return {"status": 404, "title": _("页面不存在"), "title_en": "Not found"}
