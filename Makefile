@@ -11,7 +11,7 @@ MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 # Debian packages the project uses: browser tests, PDF tools and fonts for licenses, NSS tools.
-DEB_PACKAGES := chromium fonts-noto-cjk poppler-utils libnss3-tools wrk libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 gettext
+DEB_PACKAGES := chromium fonts-noto-cjk libmagic1 poppler-utils libnss3-tools wrk libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 gettext
 
 # A production-like SMS gateway for the deployment check (no message is sent by `check`).
 PRODUCTION_SMS ?= SMS_GATEWAYS=primary SMS_GATEWAY_PRIMARY_URL=https://sms.example.gov.cn/send SMS_GATEWAY_PRIMARY_SECRET=$$(openssl rand -hex 32)

@@ -359,6 +359,9 @@ class MaterialRequirement(models.Model):
         LicenseType, verbose_name=_("可替代的电子证照"), blank=True, related_name="replaceable_materials"
     )
     non_shareable_legal_basis = models.TextField(_("不能共享获取的法律依据"), blank=True)
+    # Public downloads (Art. 17: blank form and filled sample); checked by core.uploads before saving.
+    blank_form = models.FileField(_("空白表格"), upload_to="catalog/blank-forms/%Y/", max_length=200, blank=True)
+    sample = models.FileField(_("示例样表"), upload_to="catalog/samples/%Y/", max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("申请材料")

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Max
 from django.forms.models import model_to_dict
@@ -28,6 +29,7 @@ from govhall.catalog.models import (
 )
 from govhall.core.audit.services import record
 from govhall.core.permissions import ensure_permission
+from govhall.core.uploads import check_upload
 
 ITEM_FIELDS = (
     "basic_code",
@@ -81,7 +83,10 @@ MATERIAL_FIELDS = (
     "notes",
     "acceptance_standard",
     "non_shareable_legal_basis",
+    "blank_form",
+    "sample",
 )
+MATERIAL_FILE_FIELDS = ("blank_form", "sample")
 
 # The guide lifecycle on one screen (Art. 7).
 ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
@@ -202,11 +207,26 @@ def update_draft(version_id: int, *, by: Any, centres: list[int] | None = None, 
     return version
 
 
+def _check_files(data: dict[str, Any]) -> None:
+    """Blank forms and samples are downloaded by the public: documents only, never executables."""
+    errors = {}
+    for name in MATERIAL_FILE_FIELDS:
+        if isinstance(data.get(name), UploadedFile):
+            try:
+                check_upload(data[name])
+            except ValidationError as exc:
+                errors[name] = exc.messages
+    if errors:
+        raise ValidationError(errors)
+
+
 def _material(version: GuideVersion, order: int, data: dict[str, Any]) -> MaterialRequirement:
+    """One material row; ``blank_form`` / ``sample`` are a new upload or the stored name to keep."""
     license_types = data.pop("replacing_license_types", [])
     _unknown(data, MATERIAL_FIELDS)
     material = MaterialRequirement(version=version, order=order, **data)
     try:
+        _check_files(data)
         material.full_clean(exclude=["version", "replacing_license_types"], validate_unique=False)
     except ValidationError as exc:
         raise ValidationError({f"materials[{order - 1}].{k}": v for k, v in exc.message_dict.items()}) from exc

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from govhall.portal.views import accounts, catalog, directory
+from govhall.portal.views import accounts, catalog, directory, search
 
 app_name = "portal"
 
@@ -24,5 +24,5 @@ urlpatterns = [
     path("accounts/operators/<int:authorisation_id>/revoke/", accounts.revoke_operator, name="revoke_operator"),
     path("accounts/cancel/", accounts.cancel_account, name="cancel_account"),
     path("items/<str:code>/", catalog.item, name="item"),
-    path("search/", catalog.search, name="search"),
+    path("search/", search.search, name="search"),
 ]

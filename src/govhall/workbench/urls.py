@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from govhall.workbench import auth_views
 from govhall.workbench.views import applicants, audit, calendar, directory, home, staff
@@ -26,6 +26,8 @@ urlpatterns = [
     path("applicants/<int:user_id>/reveal/", applicants.reveal, name="reveal_applicant"),
     path("audit/", audit.events, name="audit"),
     path("audit/export.csv", audit.export, name="audit_export"),
+    path("catalog/", include("govhall.workbench.catalog_urls")),
+    path("catalog/import/", include("govhall.workbench.catalog_import_urls")),
 ]
 
 urlpatterns += [  # SMS delivery statistics, failures and templates (city office)

@@ -1,4 +1,4 @@
-"""Portal pages of the catalog: the public guide (Art. 17) and search. Parse, ask one query, render."""
+"""Portal pages of the catalog: the public guide (Art. 17). Parse, ask one query, render."""
 
 from __future__ import annotations
 
@@ -6,10 +6,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from govhall.catalog import queries
-from govhall.catalog.models import ONLINE_DEPTH_FIELDS, ServiceItem
-from govhall.catalog.themes import THEME_CODES
-
-SEARCH_LIMIT = 50
+from govhall.catalog.models import ServiceItem
 
 
 def item(request: HttpRequest, code: str) -> HttpResponse:
@@ -19,12 +16,3 @@ def item(request: HttpRequest, code: str) -> HttpResponse:
     except ServiceItem.DoesNotExist:
         raise Http404 from None
     return render(request, "portal/catalog/item.html", {"item": found, "guide": found.published_version})
-
-
-def search(request: HttpRequest) -> HttpResponse:
-    """``/search/?q=社保&theme=retirement&depth=full_online``: published items, best match first."""
-    query = request.GET.get("q", "").strip()[:50]
-    theme = request.GET.get("theme") if request.GET.get("theme") in THEME_CODES else None
-    depth = request.GET.get("depth") if request.GET.get("depth") in ONLINE_DEPTH_FIELDS else None
-    results = queries.search(query, theme=theme, depth=depth)[:SEARCH_LIMIT] if (query or theme or depth) else []
-    return render(request, "portal/catalog/search.html", {"query": query, "results": results})
