@@ -31,6 +31,16 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _chinese_first():
+    """A request in English activates English for the whole thread: each test starts in Chinese."""
+    from django.utils import translation
+
+    translation.activate("zh-hans")
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache():
     """The shared cache holds rate-limit counters: start each test from zero."""
     from django.core.cache import cache
@@ -44,12 +54,13 @@ def _clear_cache():
 
 @pytest.fixture
 def demo(db):
-    """The whole Changchun demo data set, loaded by the same command as `make run`."""
+    """The Changchun demo data set, loaded by the same command as `make run` (with the core catalog:
+    the five items the tests rely on; the full 80+ item catalog is tested in catalog/tests/test_demo.py)."""
     from django.core.management import call_command
 
     from govhall.accounts.models import User
 
-    call_command("load_demo", verbosity=0, stdout=open("/dev/null", "w"))  # noqa: SIM115
+    call_command("load_demo", catalog="core", verbosity=0, stdout=open("/dev/null", "w"))  # noqa: SIM115
     return {user.username: user for user in User.objects.all()}
 
 

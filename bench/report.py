@@ -24,6 +24,7 @@ class ServerRun:
     description: str
     results: dict[str, wrk.WrkResult] = field(default_factory=dict)
     skipped: str = ""
+    skipped_scenarios: dict[str, str] = field(default_factory=dict)  # name: why
 
 
 @dataclass
@@ -113,6 +114,10 @@ def report(
         out.append("| scenario | req/s | p50 ms | p99 ms | ratio to bare | errors |")
         out.append("|---|---:|---:|---:|---:|---:|")
         for scenario in SCENARIOS:
+            if scenario.name not in run.results:
+                why = run.skipped_scenarios.get(scenario.name, "not measured")
+                out.append(f"| {scenario.name} `{scenario.path}` | skipped: {why} | | | | |")
+                continue
             result = run.results[scenario.name]
             ratio = result.requests_per_second / bare if bare else 0.0
             out.append(
@@ -129,6 +134,8 @@ def report(
         )
         out.append("|---|---:|---:|---:|")
         for scenario in SCENARIOS:
+            if scenario.name not in first.results or scenario.name not in second.results:
+                continue
             a = first.results[scenario.name].requests_per_second
             b = second.results[scenario.name].requests_per_second
             out.append(f"| {scenario.name} | {fmt_rate(a)} | {fmt_rate(b)} | {b / a if a else 0:.2f} |")

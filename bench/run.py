@@ -340,6 +340,10 @@ def measure_server(server: Server, args: argparse.Namespace, env: dict[str, str]
         for scenario in SCENARIOS:
             url = base + scenario.path
             status, body = get(url)
+            if status == 404 and scenario.skip_if_missing:
+                run.skipped_scenarios[scenario.name] = scenario.skip_if_missing
+                say(f"{server.name} {scenario.name}: skipped, {scenario.skip_if_missing}")
+                continue
             if status != 200:
                 raise BenchError(
                     f"{server.name} {scenario.path} answered {status}, not 200:\n"

@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "govhall.accounts",
     "govhall.notifications",
     "govhall.catalog",
+    "govhall.appointments",
     "govhall.portal",
     "govhall.workbench",
     "govhall.api",
@@ -324,3 +325,17 @@ SMS_CODE_MAX_PER_HOUR = env_int("SMS_CODE_MAX_PER_HOUR", 5)  # per number
 SMS_CODE_GLOBAL_MAX_PER_MINUTE = env_int("SMS_CODE_GLOBAL_MAX_PER_MINUTE", 600)  # whole hall; 0 = off
 SMS_DELIVERY_MAX_PER_MINUTE = env_int("SMS_DELIVERY_MAX_PER_MINUTE", 0)  # all workers together; 0 = off
 SMS_QUIET_HOURS = env("SMS_QUIET_HOURS", "22:00-08:00")  # Beijing time; non-urgent messages wait; "" = off
+
+# --- Appointments ---
+# Art. 8: online booking of a visit to a service centre. Horizon in calendar days from today (only
+# working days inside it are offered); the applicant may cancel or reschedule until the cut-off.
+APPOINTMENT_HORIZON_DAYS = env_int("APPOINTMENT_HORIZON_DAYS", 14)
+APPOINTMENT_CUTOFF_MINUTES = env_int("APPOINTMENT_CUTOFF_MINUTES", 120)  # before the slot starts
+APPOINTMENT_MAX_OPEN = env_int("APPOINTMENT_MAX_OPEN", 3)  # open bookings per applicant
+APPOINTMENT_NO_SHOW_GRACE_MINUTES = env_int("APPOINTMENT_NO_SHOW_GRACE_MINUTES", 15)  # after the slot ends
+APPOINTMENT_NO_SHOW_THRESHOLD = env_int("APPOINTMENT_NO_SHOW_THRESHOLD", 3)  # no-shows within the window...
+APPOINTMENT_NO_SHOW_WINDOW_DAYS = env_int("APPOINTMENT_NO_SHOW_WINDOW_DAYS", 90)
+APPOINTMENT_RESTRICTION_DAYS = env_int("APPOINTMENT_RESTRICTION_DAYS", 30)  # ...restrict booking this long
+# Scheduling backend per centre ("centre-code=plugin-id,..."); every other centre uses the default.
+APPOINTMENT_DEFAULT_BACKEND = env("APPOINTMENT_DEFAULT_BACKEND", "builtin")
+APPOINTMENT_CENTRE_BACKENDS = dict(pair.split("=", 1) for pair in env_list("APPOINTMENT_CENTRE_BACKENDS"))

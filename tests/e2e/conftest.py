@@ -59,7 +59,7 @@ def demo_live(transactional_db, live_server):
     from govhall.accounts.models import User
 
     with open(os.devnull, "w") as devnull:
-        call_command("load_demo", verbosity=0, stdout=devnull)
+        call_command("load_demo", catalog="core", verbosity=0, stdout=devnull)
     return {user.username: user for user in User.objects.all()}
 
 

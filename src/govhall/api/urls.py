@@ -8,7 +8,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
-from govhall.api import accounts, directory
+from govhall.api import accounts, catalog, directory
 from govhall.api.errors import error_response, fields_from_django, fields_from_ninja
 
 api = NinjaAPI(
@@ -21,6 +21,7 @@ api = NinjaAPI(
 )
 api.add_router("/accounts", accounts.router)
 api.add_router("/directory", directory.router)
+api.add_router("/catalog", catalog.router)
 
 
 @api.exception_handler(NinjaValidationError)

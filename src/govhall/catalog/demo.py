@@ -1,347 +1,197 @@
-"""Demo catalog content: a few realistic Changchun items, published through the services (so the
+"""Demo catalog content: realistic Changchun items, published through the services (so the
 publication checks run). Called by ``load_demo``; idempotent — an item already published is skipped.
+
+Two sets: ``core`` (the five original items other tests rely on; the pytest ``demo`` fixture loads
+only these, because publishing ~90 guides through the services costs seconds per test) and ``full``
+(``make run``: every department module of ``demo_data``, 80+ items, city and district).
 
 Each department's guides are drafted by a demo guide editor of that department (``catalog_editor``,
 created here when missing, holds the role in every demo catalog department) and published by the
-city office (``city_admin``), the way Art. 7 describes.
+owning office, the way Art. 7 describes: the city office (``city_admin``) for city items, the
+district office for a district's items (``nanguan_admin`` for Nanguan, ``catalog_district_admin`` —
+created here — for the other districts). Blank forms and samples are the PDFs in ``demo_files/``,
+each stored once and shared by every material that offers it.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
+
+from django.core.files import File
+from django.core.files.storage import default_storage
 
 from govhall.accounts import services as account_services
 from govhall.accounts.models import Role, User
 from govhall.catalog import services
+from govhall.catalog.demo_data import FILES, business, core, health, housing, licenses, market, people
 from govhall.catalog.models import LicenseType, ServiceItem
 from govhall.directory.models import Department, Region
 
 EDITOR_USERNAME = "catalog_editor"
 EDITOR_PASSWORD = "Changchun@2026-catalog"  # noqa: S105 (demo account; staff also need TOTP to log in)
+DISTRICT_ADMIN_USERNAME = "catalog_district_admin"
+NANGUAN_ADMIN_USERNAME = "nanguan_admin"
 
-AMR = "长春市市场监督管理局"
-HRSS = "长春市人力资源和社会保障局"
-CIVIL = "长春市民政局"
-POLICE = "长春市公安局"
+CATALOGS = ("core", "full")
+FILES_DIR = Path(__file__).resolve().parent / "demo_files"
+STORED_FILES_DIR = "catalog/demo"
 
-# department, sequence, name, defining department
-LICENSE_TYPES = [
-    (AMR, "001", "营业执照", [("uscc", "统一社会信用代码"), ("name", "名称"), ("operator", "经营者")]),
-    (AMR, "002", "食品经营许可证", [("license_number", "许可证编号"), ("operator", "经营者名称")]),
-    (CIVIL, "001", "结婚证", [("holder_a", "持证人"), ("holder_b", "配偶")]),
-    (POLICE, "001", "机动车驾驶证", [("license_number", "证号"), ("vehicle_class", "准驾车型")]),
+CORE_ITEMS: list[dict[str, Any]] = core.ITEMS
+FULL_ITEMS: list[dict[str, Any]] = [
+    *core.ITEMS,
+    *market.ITEMS,
+    *people.ITEMS,
+    *health.ITEMS,
+    *housing.ITEMS,
+    *business.ITEMS,
 ]
-
-ID_CARD = {
-    "name": "居民身份证",
-    "form": "original",
-    "source": "issuing_department",
-    "acceptance_standard": "在有效期内，与申请人一致",
-    "notes": "核验原件后退还",
-}
-AGENT_LETTER = {
-    "name": "授权委托书及代理人身份证明",
-    "necessity": "conditional",
-    "condition": {"field": "has_agent", "equals": "yes"},
-    "acceptance_standard": "委托事项、权限和期限明确，委托人签字",
-}
-
-BASE_FORM = [
-    {"name": "applicant_name", "label": "申请人姓名", "type": "text", "required": True},
-    {"name": "id_number", "label": "身份证号码", "type": "identity_number", "required": True},
-    {"name": "mobile", "label": "联系电话", "type": "phone", "required": True},
-    {
-        "name": "has_agent",
-        "label": "是否委托代理人办理",
-        "type": "choice",
-        "required": True,
-        "choices": [{"value": "yes", "label": "是"}, {"value": "no", "label": "否"}],
-    },
-    {
-        "name": "agent_name",
-        "label": "代理人姓名",
-        "type": "text",
-        "required_if": {"field": "has_agent", "equals": "yes"},
-    },
-]
+# department, sequence, name, fields[, validity rule]
+CORE_LICENSE_TYPES = core.LICENSE_TYPES
+FULL_LICENSE_TYPES = [*core.LICENSE_TYPES, *licenses.LICENSE_TYPES]
 
 
-def _steps(*pairs: tuple[str, str]) -> list[dict[str, str]]:
-    return [{"name": name, "applicant_action": action} for name, action in pairs]
+def catalog_items(catalog: str = "full") -> list[dict[str, Any]]:
+    return CORE_ITEMS if catalog == "core" else FULL_ITEMS
 
 
-def _stage(name: str, kind: str, role: str, days: int) -> dict[str, Any]:
-    return {"name": name, "kind": kind, "role": role, "days": days}
-
-
-WINDOW_STEPS = _steps(("申请", "到窗口提交申请材料"), ("受理", "领取受理通知"), ("领取结果", "到窗口或邮寄领取结果"))
-ONLINE_STEPS = [
-    {"name": "网上预约", "applicant_action": "选择到厅时段（可选）", "kind": "booking"},
-    *_steps(
-        ("网上申请", "登录网上办事大厅填写表单、上传材料"),
-        ("受理", "查看受理短信"),
-        ("领取结果", "下载电子证照或选择邮寄"),
-    ),
-]
-
-ITEMS: list[dict[str, Any]] = [
-    {
-        "department": AMR,
-        "suffix": "0000000000101",
-        "basic_code": "000101001000",
-        "name": "个体工商户设立登记",
-        "item_type": "07",
-        "service_object": "natural_person",
-        "case_type": "1",
-        "themes": ["employment", "establishment"],
-        "aliases": "个体户注册 开店",
-        "keywords": "营业执照 个体工商户",
-        "depth": {"booking": True, "pre_review": True, "full_online": True, "delivery": True},
-        "result": ["营业执照"],
-        "guide": {
-            "conditions": "有经营能力的公民；经营场所符合规定；名称符合《个体工商户名称登记管理办法》。",
-            "legal_basis": "《促进个体工商户发展条例》第八条；《中华人民共和国市场主体登记管理条例》第三条",
-            "statutory_limit": 3,
-            "promised_limit": 1,
-            "promised_note": "材料齐全、符合法定形式的，当场办结",
-            "on_site_visits": 0,
-            "review_stages": [_stage("受理并核准", "formal", "acceptor", 0)],
-            "faq": [{"q": "个体工商户可以起字号吗？", "a": "可以，也可以不使用名称。"}],
-        },
-        "materials": [
-            ID_CARD,
-            {
-                "name": "经营场所使用证明",
-                "form": "copy",
-                "acceptance_standard": "房产证明或租赁合同，地址与申请一致",
-                "non_shareable_legal_basis": "租赁合同属当事人私法文书，无共享数据来源",
-            },
-            AGENT_LETTER,
-        ],
-    },
-    {
-        "department": AMR,
-        "suffix": "0000000000102",
-        "basic_code": "000101002000",
-        "name": "食品经营许可",
-        "item_type": "01",
-        "service_object": "legal_person",
-        "case_type": "2",
-        "themes": ["permits"],
-        "aliases": "餐饮许可 食品经营许可证",
-        "keywords": "餐饮 超市 食品销售",
-        "depth": {"booking": True, "pre_review": True, "full_online": True, "delivery": True},
-        "result": ["食品经营许可证"],
-        "guide": {
-            "conditions": "具有与经营的食品品种、数量相适应的经营场所、设备设施、管理制度和食品安全管理人员。",
-            "legal_basis": "《中华人民共和国食品安全法》第三十五条；《食品经营许可和备案管理办法》",
-            "statutory_limit": 10,
-            "promised_limit": 5,
-            "statutory_note": "需现场核查的，核查时间不计入时限",
-            "on_site_visits": 0,
-            "review_stages": [
-                _stage("受理", "formal", "acceptor", 1),
-                _stage("审查（含现场核查）", "substantive", "reviewer", 3),
-                _stage("决定", "procedural", "decider", 1),
-            ],
-            "special_procedures": ["现场核查"],
-            "faq": [{"q": "仅销售预包装食品需要许可吗？", "a": "仅销售预包装食品的，办理备案即可。"}],
-        },
-        "materials": [
-            {
-                "name": "营业执照",
-                "source": "e_license",
-                "acceptance_standard": "在有效期内，经营范围包含食品经营",
-                "license_types": ["营业执照"],
-            },
-            {"name": "食品经营许可申请书", "acceptance_standard": "填写完整，加盖公章"},
-            {"name": "经营场所平面布局图", "acceptance_standard": "标明操作流程和设备布局"},
-            AGENT_LETTER,
-        ],
-    },
-    {
-        "department": HRSS,
-        "suffix": "0000000000103",
-        "basic_code": "000105001000",
-        "name": "城乡居民养老保险参保登记",
-        "item_type": "20",
-        "service_object": "natural_person",
-        "case_type": "1",
-        "themes": ["social_security", "retirement"],
-        "aliases": "城乡居民养老保险 居民社保",
-        "keywords": "养老保险 参保",
-        "depth": {"full_online": True, "online_payment": True},
-        "result": [],
-        "guide": {
-            "conditions": (
-                "年满16周岁（不含在校学生），非国家机关和事业单位工作人员，未参加职工基本养老保险的城乡居民。"
-            ),
-            "legal_basis": (
-                "《中华人民共和国社会保险法》第二十条；《国务院关于建立统一的城乡居民基本养老保险制度的意见》"
-            ),
-            "statutory_limit": 1,
-            "promised_limit": 1,
-            "on_site_visits": 0,
-            "review_stages": [_stage("受理并登记", "formal", "acceptor", 0)],
-            "faq": [{"q": "缴费档次可以调整吗？", "a": "每年可调整一次缴费档次。"}],
-        },
-        "materials": [ID_CARD, AGENT_LETTER],
-    },
-    {
-        "department": CIVIL,
-        "suffix": "0000000000104",
-        "basic_code": "000107001000",
-        "name": "内地居民婚姻登记",
-        "item_type": "07",
-        "service_object": "natural_person",
-        "case_type": "1",
-        "themes": ["marriage"],
-        "aliases": "结婚登记 领证",
-        "keywords": "结婚证 婚姻",
-        "depth": {"booking": True},
-        "result": ["结婚证"],
-        "guide": {
-            "conditions": "男女双方完全自愿，达到法定婚龄，双方均无配偶，无禁止结婚的情形。",
-            "legal_basis": "《中华人民共和国民法典》第一千零四十九条；《婚姻登记条例》第四条",
-            "statutory_limit": None,
-            "statutory_note": "法律未规定时限，符合条件的当场登记",
-            "promised_limit": 1,
-            "on_site_visits": 1,
-            "review_stages": [_stage("审查并登记", "substantive", "acceptor", 0)],
-            "fees": [
-                {
-                    "name": "结婚证工本费",
-                    "amount_fen": 0,
-                    "legal_basis": (
-                        "财政部 国家发展改革委《关于清理规范一批行政事业性收费有关政策的通知》（财税〔2017〕20号）"
-                    ),
-                    "exemption": "已取消收费",
-                }
-            ],
-            "faq": [{"q": "可以由他人代办吗？", "a": "不可以，婚姻登记须双方亲自到场。"}],
-        },
-        "materials": [ID_CARD, {"name": "户口簿", "form": "original", "acceptance_standard": "本人户籍信息页"}],
-        "window_only": True,
-    },
-    {
-        "department": POLICE,
-        "suffix": "0000000000105",
-        "basic_code": "000108001000",
-        "name": "机动车驾驶证补领",
-        "item_type": "20",
-        "service_object": "natural_person",
-        "case_type": "1",
-        "themes": ["transport"],
-        "aliases": "驾照补办 驾驶证遗失",
-        "keywords": "驾照 驾驶证",
-        "depth": {"full_online": True, "online_payment": True, "delivery": True},
-        "result": ["机动车驾驶证"],
-        "guide": {
-            "conditions": "机动车驾驶证遗失、损毁无法辨认。",
-            "legal_basis": "《机动车驾驶证申领和使用规定》第六十条",
-            "statutory_limit": 1,
-            "promised_limit": 1,
-            "on_site_visits": 0,
-            "review_stages": [_stage("受理并制证", "formal", "acceptor", 0)],
-            "fees": [
-                {
-                    "name": "机动车驾驶证工本费",
-                    "amount_fen": 1000,
-                    "legal_basis": "《国家发展改革委 财政部关于公安部门机动车驾驶证工本费收费标准的通知》",
-                    "exemption": "",
-                }
-            ],
-        },
-        "materials": [ID_CARD],
-    },
-]
+def _staff(username: str, name: str) -> User:
+    user = User.objects.filter(username=username).first()
+    return user or account_services.create_staff(username=username, name=name, password=EDITOR_PASSWORD, by=None)
 
 
 def _editor(departments: list[Department]) -> User:
-    editor = User.objects.filter(username=EDITOR_USERNAME).first()
-    if editor is None:
-        editor = account_services.create_staff(
-            username=EDITOR_USERNAME, name="目录编辑", password=EDITOR_PASSWORD, by=None
-        )
+    editor = _staff(EDITOR_USERNAME, "目录编辑")
     for department in departments:
         account_services.assign_role(editor, Role.GUIDE_EDITOR, department, by=None)
     return editor
 
 
-def _license_types(city_admin: User, departments: dict[str, Department]) -> dict[str, LicenseType]:
+def _publishers(city_admin: User, regions: list[Region]) -> dict[int, User]:
+    """The owning office of each region: the city office, or the district's office (Art. 7)."""
+    publishers = {}
+    nanguan = User.objects.filter(username=NANGUAN_ADMIN_USERNAME).first()
+    for region in regions:
+        if region.parent_id is None:
+            publishers[region.pk] = city_admin
+        elif nanguan is not None and nanguan.has_role(Role.DISTRICT_ADMIN, region=region.pk):
+            publishers[region.pk] = nanguan
+        else:
+            district_admin = _staff(DISTRICT_ADMIN_USERNAME, "区县目录管理员")
+            account_services.assign_role(district_admin, Role.DISTRICT_ADMIN, region, by=None)
+            publishers[region.pk] = district_admin
+    return publishers
+
+
+def _license_types(city_admin: User, departments: dict[str, Department], rows: list[tuple]) -> dict[str, LicenseType]:
+    existing = {
+        license_type.type_code: license_type
+        for license_type in LicenseType.objects.filter(defining_department__in=departments.values())
+    }
     types = {}
-    for department, sequence, name, fields in LICENSE_TYPES:
+    for department, sequence, name, fields, *validity in rows:
         code = departments[department].uscc + sequence
-        existing = LicenseType.objects.filter(type_code=code).first()
-        types[name] = existing or services.create_license_type(
+        types[name] = existing.get(code) or services.create_license_type(
             by=city_admin,
             type_code=code,
             name=name,
             defining_department=departments[department],
             fields=[{"name": key, "label": label} for key, label in fields],
-            validity_rule="长期有效" if name != "机动车驾驶证" else "6年、10年或长期",
+            validity_rule=validity[0] if validity else ("长期有效" if name != "机动车驾驶证" else "6年、10年或长期"),
         )
     return types
+
+
+def stored_file(key: str) -> str:
+    """The storage name of a demo blank form / sample, saved on first use and shared afterwards."""
+    filename, _title = FILES[key]
+    name = f"{STORED_FILES_DIR}/{filename}"
+    if not default_storage.exists(name):
+        with (FILES_DIR / filename).open("rb") as handle:
+            name = default_storage.save(name, File(handle, name=filename))
+    return name
 
 
 def _guide(spec: dict[str, Any], department: Department) -> dict[str, Any]:
     window_only = spec.get("window_only", False)
     return {
-        "window_steps": WINDOW_STEPS,
-        "online_steps": ONLINE_STEPS[:1] if window_only else ONLINE_STEPS,
+        "window_steps": core.WINDOW_STEPS,
+        "online_steps": core.ONLINE_STEPS[:1] if window_only else core.ONLINE_STEPS,
         "consultation_phone": department.consultation_phone,
         "complaint_phone": department.complaint_phone,
-        "form_definition": {"fields": BASE_FORM},
         "fees": [],
         **spec["guide"],
     }
 
 
-def _materials(spec: dict[str, Any], types: dict[str, LicenseType]) -> list[dict[str, Any]]:
+def _materials(spec: dict[str, Any], types: dict[str, LicenseType], files: dict[str, str]) -> list[dict[str, Any]]:
     materials = []
     for material in spec["materials"]:
         data = {key: value for key, value in material.items() if key != "license_types"}
         data["replacing_license_types"] = [types[name].pk for name in material.get("license_types", [])]
+        for file_field in ("blank_form", "sample"):
+            if data.get(file_field):
+                key = data[file_field]
+                if key not in files:
+                    files[key] = stored_file(key)
+                data[file_field] = files[key]
         materials.append(data)
     return materials
 
 
-def _publish_item(spec: dict[str, Any], editor: User, city_admin: User, city: Region, types, departments) -> None:
-    department = departments[spec["department"]]
+def _publish_item(spec: dict[str, Any], context: dict[str, Any]) -> None:
+    department = context["departments"][spec["department"]]
+    region = context["regions"][spec.get("region")]
     code = department.uscc + spec["suffix"]
     item = ServiceItem.objects.filter(implementation_code=code).first()
-    if item is not None and item.published_version_id is not None:
-        return
     if item is None:
         item = services.create_item(
-            by=city_admin,
+            by=context["publishers"][region.pk],
             basic_code=spec["basic_code"],
             implementation_code=code,
             name=spec["name"],
             item_type=spec["item_type"],
             department=department,
-            region=city,
+            region=region,
             service_object=spec["service_object"],
             case_type=spec["case_type"],
             themes=spec["themes"],
             aliases=spec["aliases"],
             keywords=spec["keywords"],
-            result_license_types=[types[name].pk for name in spec["result"]],
+            result_license_types=[context["types"][name].pk for name in spec["result"]],
             **spec["depth"],
         )
+    editor = context["editor"]
     draft = item.versions.filter(status__in=["draft", "returned"]).first() or services.start_draft(item.pk, by=editor)
     centres = [department.centre_id] if department.centre_id else []
     services.update_draft(draft.pk, by=editor, centres=centres, **_guide(spec, department))
-    services.set_materials(draft.pk, by=editor, materials=_materials(spec, types))
+    services.set_materials(draft.pk, by=editor, materials=_materials(spec, context["types"], context["files"]))
     services.submit(draft.pk, by=editor)
-    services.publish(draft.pk, by=city_admin)
+    services.publish(draft.pk, by=context["publishers"][region.pk])
 
 
-def load(city_admin: User) -> None:
+def load(city_admin: User, catalog: str = "full") -> None:
     """Create the demo license types and items and publish their guides (idempotent)."""
+    specs = catalog_items(catalog)
+    published = set(
+        ServiceItem.objects.filter(published_version__isnull=False).values_list("implementation_code", flat=True)
+    )
+    rows = CORE_LICENSE_TYPES if catalog == "core" else FULL_LICENSE_TYPES
+    names = {spec["department"] for spec in specs} | {row[0] for row in rows}
+    departments = {department.name: department for department in Department.objects.filter(name__in=names)}
     city = Region.objects.get(parent__isnull=True)
-    departments = {name: Department.objects.get(region=city, name=name) for name in (AMR, HRSS, CIVIL, POLICE)}
-    editor = _editor(list(departments.values()))
-    types = _license_types(city_admin, departments)
-    for spec in ITEMS:
-        _publish_item(spec, editor, city_admin, city, types, departments)
+    regions = {None: city, **{r.code: r for r in Region.objects.filter(code__in={s.get("region") for s in specs})}}
+    types = _license_types(city_admin, departments, rows)
+    pending = [spec for spec in specs if departments[spec["department"]].uscc + spec["suffix"] not in published]
+    if not pending:
+        return
+    context = {
+        "departments": departments,
+        "regions": regions,
+        "types": types,
+        "files": {},
+        "editor": _editor(sorted({departments[spec["department"]] for spec in pending}, key=lambda d: d.pk)),
+        "publishers": _publishers(city_admin, list({regions[spec.get("region")] for spec in pending})),
+    }
+    for spec in pending:
+        _publish_item(spec, context)

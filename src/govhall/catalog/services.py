@@ -312,3 +312,19 @@ def return_draft(version_id: int, *, by: Any, reason: str) -> GuideVersion:
     version.save(update_fields=["status", "returned_reason"])
     record(by, "catalog.guide_returned", version, after={"status": version.status}, reason=version.returned_reason)
     return version
+
+
+@transaction.atomic
+def save_draft(
+    version_id: int,
+    *,
+    by: Any,
+    materials: list[dict[str, Any]],
+    centres: list[int] | None = None,
+    **fields: Any,
+) -> GuideVersion:
+    """The guide editor's one "save": guide elements and the material list together, all or nothing
+    (a refused upload leaves the draft exactly as it was)."""
+    version = update_draft(version_id, by=by, centres=centres, **fields)
+    set_materials(version_id, by=by, materials=materials)
+    return version

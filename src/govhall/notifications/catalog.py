@@ -38,6 +38,8 @@ class TemplateCode:
     APPOINTMENT_CONFIRMATION = "appointment_confirmation"
     REPLY_NOTICE = "reply_notice"
     DEADLINE_WARNING = "deadline_warning"
+    APPOINTMENT_REMINDER = "appointment_reminder"
+    APPOINTMENT_CANCELLED = "appointment_cancelled"
 
     @classmethod
     def all(cls) -> list[str]:
@@ -129,6 +131,26 @@ DEFAULT_TEMPLATES: dict[str, DefaultTemplate] = {
         sample={"number": "2201002026112400001", "item": "食品经营许可（新办）", "deadline": "2026年12月1日"},
         provider_template_id="SMS_CC_0006",
         note="到期提醒（非紧急，免打扰时段内顺延）",
+    ),
+    TemplateCode.APPOINTMENT_REMINDER: DefaultTemplate(
+        name="预约提醒",
+        text_zh=SIGNATURE + "提醒：您预约了{time}到{centre}办理“{item}”，预约号{number}。如不能到场请提前取消。",
+        text_en="[Changchun Online Service Hall] Reminder: {item} at {centre}, {time}. Booking number {number}. "
+        "Please cancel in advance if you cannot come.",
+        params=("number", "item", "centre", "time"),
+        sample={"number": "K7QX3M9P", "item": "不动产登记", "centre": "长春市政务服务中心", "time": "11月25日 09:30"},
+        provider_template_id="SMS_CC_0007",
+        note="预约前一工作日提醒（非紧急，免打扰时段内顺延）",
+    ),
+    TemplateCode.APPOINTMENT_CANCELLED: DefaultTemplate(
+        name="预约取消通知",
+        text_zh=SIGNATURE + "您{time}在{centre}的预约（预约号{number}）已取消，原因：{reason}。",
+        text_en="[Changchun Online Service Hall] Your booking {number} at {centre}, {time} was cancelled: {reason}.",
+        params=("number", "centre", "time", "reason"),
+        sample={"number": "K7QX3M9P", "centre": "长春市政务服务中心", "time": "11月25日 09:30", "reason": "本人取消"},
+        provider_template_id="SMS_CC_0008",
+        urgent=True,  # the applicant must know before setting out
+        note="《条例》第八条：工作人员取消须说明原因",
     ),
 }
 

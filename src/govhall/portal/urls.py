@@ -24,5 +24,12 @@ urlpatterns = [
     path("accounts/operators/<int:authorisation_id>/revoke/", accounts.revoke_operator, name="revoke_operator"),
     path("accounts/cancel/", accounts.cancel_account, name="cancel_account"),
     path("items/<str:code>/", catalog.item, name="item"),
+    path("items/<str:code>/guide.pdf", catalog.guide_pdf, name="item_pdf"),
+    path(
+        "items/<str:code>/materials/<int:order>/<str:kind>/",
+        catalog.material_file,
+        name="material_file",
+    ),
+    path("catalog/export.json", catalog.catalog_export, name="catalog_export"),
     path("search/", search.search, name="search"),
 ]

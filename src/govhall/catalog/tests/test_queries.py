@@ -113,3 +113,40 @@ def test_postgresql_has_a_trigram_index_on_search_text():
         cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'catalog_item_search_text_trgm'")
         (definition,) = cursor.fetchone()
     assert "gin_trgm_ops" in definition
+
+
+# --- Table-driven search cases (issue 5, item 8): what a visitor types, what they must find first ---
+
+
+@pytest.mark.parametrize(
+    ("query", "expected_first", "also_found", "reason"),
+    [
+        ("社保", "城乡居民社会保险参保登记", {"社保卡补换"}, "2 characters, exact; 社保 finds 社会保险 in a name"),
+        ("证", "机动车驾驶证补领", set(), "1 character, exact"),
+        ("户口", "户籍迁入", set(), "户口 is the everyday word for 户籍"),
+        ("营业执照", "个体工商户设立登记", {"食品经营许可"}, "营业执照 → 设立登记 in a name beats a keyword"),
+    ],
+)
+def test_search_table(catalog, query, expected_first, also_found, reason):
+    found = names(queries.search(query))
+    assert found[0] == expected_first, reason
+    assert also_found <= set(found), reason
+
+
+@pytest.mark.parametrize(
+    ("query", "ranks"),
+    [
+        ("社会保", [queries.RANK_NAME, queries.RANK_ALIAS]),  # name > keyword (both departments match too)
+        ("落户", [queries.RANK_ALIAS]),  # an alias only
+        ("公安", [queries.RANK_DEPARTMENT, queries.RANK_DEPARTMENT]),  # the department only
+    ],
+)
+def test_rank_table(catalog, query, ranks):
+    assert [item.rank for item in queries.search(query)] == ranks
+
+
+def test_theme_counts_in_one_query(catalog, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        counts = queries.theme_counts(["retirement", "household", "establishment", "birth"])
+    assert counts == {"retirement": 1, "household": 1, "establishment": 1, "birth": 0}
+    assert queries.theme_counts([]) == {}

@@ -122,4 +122,4 @@ def test_unknown_generator_is_refused():
 
 
 def test_generators_form_a_registry():
-    assert [generator.name for generator in generate_data.GENERATORS] == ["users", "audit_events"]
+    assert [generator.name for generator in generate_data.GENERATORS] == ["users", "audit_events", "catalog"]

@@ -18,7 +18,7 @@ def test_demo_data_covers_the_city(demo):
 
 def test_loading_twice_changes_nothing(demo):
     counts = [model.objects.count() for model in (Region, ServiceCentre, Department, SubHall)]
-    call_command("load_demo", verbosity=0, stdout=open("/dev/null", "w"))  # noqa: SIM115
+    call_command("load_demo", catalog="core", verbosity=0, stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert [model.objects.count() for model in (Region, ServiceCentre, Department, SubHall)] == counts
 
 

@@ -6,6 +6,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
+from govhall.catalog import queries as catalog_queries
 from govhall.core.context_processors import ELDER_MODE_COOKIE
 from govhall.core.web import safe_next
 from govhall.directory import queries
@@ -25,10 +26,13 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def entrance(request: HttpRequest, audience: str) -> HttpResponse:
-    """个人办事 / 法人办事: the life events or enterprise stages, and the city's departments."""
+    """个人办事 / 法人办事: the life events or enterprise stages with their item counts, and the city's
+    departments; each tile and department links to the search filtered by it."""
+    themes = PERSONAL_THEMES if audience == "personal" else ENTERPRISE_THEMES
+    counts = catalog_queries.theme_counts([code for code, _label, _icon in themes])
     context = {
         "audience": audience,
-        "themes": PERSONAL_THEMES if audience == "personal" else ENTERPRISE_THEMES,
+        "themes": [(code, label, icon, counts.get(code, 0)) for code, label, icon in themes],
         "departments": queries.departments().filter(level="city"),
     }
     return render(request, "portal/entrance.html", context)
@@ -43,10 +47,13 @@ def sub_hall(request: HttpRequest, code: str) -> HttpResponse:
         hall = queries.sub_hall_by_code(code)
     except SubHall.DoesNotExist:
         raise Http404 from None
+    own_items, city_items = catalog_queries.sub_hall_items(hall.region)
     context = {
         "sub_hall": hall,
         "centres": queries.centres(region_code=code),
         "departments": queries.departments(region_code=code),
+        "own_items": own_items,
+        "city_items": city_items,
     }
     return render(request, "portal/sub_hall.html", context)
 

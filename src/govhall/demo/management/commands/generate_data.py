@@ -42,6 +42,7 @@ from stdnum.cn import ric
 from govhall.accounts.models import PersonProfile, User, UserKind
 from govhall.accounts.services import document_hash, mobile_hash
 from govhall.core.validators import IdentityDocumentType
+from govhall.demo import catalog_generator
 
 SIZES: dict[str, int] = {"10k": 10_000, "100k": 100_000, "1m": 1_000_000}
 PRODUCTION_FLAG = "--yes-i-know-this-writes-fake-data"
@@ -324,6 +325,13 @@ def generate_audit_events(ctx: Context, start: int, count: int) -> int:
 GENERATORS: list[Generator] = [
     Generator("users", "natural-person users", _existing_users, generate_users),
     Generator("audit_events", "audit events", _existing_audit_events, generate_audit_events),
+    Generator(
+        "catalog",
+        "catalog items with published guides",
+        catalog_generator.existing,
+        lambda ctx, start, count: catalog_generator.generate(ctx, start, count, _batches),
+        catalog_generator.target,
+    ),
 ]
 
 

@@ -33,6 +33,14 @@ PRIVACY_NOTICE = """长春市网上办事大厅依据《中华人民共和国个
 class Command(BaseCommand):
     help = "Load the Changchun demo data set: regions, sub-halls, centres, departments, demo users."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--catalog",
+            choices=catalog_demo.CATALOGS,
+            default="full",
+            help="demo service items: full (80+, default) or core (the five the tests use; faster)",
+        )
+
     def handle(self, *args, **options):
         if settings.PRODUCTION:
             raise CommandError("load_demo is refused under production settings (GOVHALL_ENV=production).")
@@ -45,7 +53,7 @@ class Command(BaseCommand):
             notifications.ensure_templates()
             staff = self.load_staff(regions, departments, centres)
             people = self.load_people()
-            catalog_demo.load(User.objects.get(username="city_admin"))
+            catalog_demo.load(User.objects.get(username="city_admin"), options["catalog"])
         directory_queries.bump_version()
         if "seed_calendar" in _commands():
             call_command("seed_calendar", verbosity=0)
