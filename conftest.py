@@ -42,14 +42,16 @@ def _chinese_first():
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
-    """The shared cache holds rate-limit counters: start each test from zero."""
-    from django.core.cache import cache
+    """The shared caches hold rate-limit counters and rendered pages: start each test from zero."""
+    from django.core.cache import caches
     from django.db import DatabaseError
 
     # Redis: delete only this test worker's prefixed keys (the other worker shares the database).
     # Database cache: unreachable before the db fixture, and rolled back with each test anyway.
-    with contextlib.suppress(DatabaseError, RuntimeError):
-        cache.delete_pattern("*") if hasattr(cache, "delete_pattern") else cache.clear()
+    for alias in ("default", "pages"):
+        cache = caches[alias]
+        with contextlib.suppress(DatabaseError, RuntimeError):
+            cache.delete_pattern("*") if hasattr(cache, "delete_pattern") else cache.clear()
 
 
 @pytest.fixture

@@ -149,7 +149,12 @@ if REDIS_URL:
             "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": CACHE_KEY_PREFIX,
-        }
+        },
+        "pages": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": f"{CACHE_KEY_PREFIX}:pages",
+        },
     }
 else:
     CACHES = {
@@ -157,7 +162,16 @@ else:
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "govhall_cache",
             "KEY_PREFIX": CACHE_KEY_PREFIX,
-        }
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        },
+        # Rendered pages, PDFs and exports live apart: a flood of distinct URLs culls only them,
+        # never the rate-limit counters and cache versions of the default cache.
+        "pages": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "govhall_page_cache",
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
+            "OPTIONS": {"MAX_ENTRIES": 20_000},
+        },
     }
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 

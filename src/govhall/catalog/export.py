@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from django.core.cache import cache
+from django.core.cache import caches
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -230,8 +230,8 @@ def export_json() -> str:
     """``export_catalog`` as JSON text, cached per catalog version (a publish changes the key), per
     directory version (places and hours) and per language (the labels)."""
     key = f"catalog:export:{queries.version()}:{directory_queries.version()}:{get_language()}"
-    content = cache.get(key)
+    content = caches["pages"].get(key)
     if content is None:
         content = json.dumps(export_catalog(), ensure_ascii=False, indent=1)
-        cache.set(key, content, EXPORT_TIMEOUT)
+        caches["pages"].set(key, content, EXPORT_TIMEOUT)
     return content

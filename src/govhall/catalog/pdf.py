@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.template.loader import render_to_string
 from django.utils.translation import get_language
 
@@ -45,9 +45,9 @@ def guide_pdf(implementation_code: str) -> bytes | None:
         f"catalog:guide-pdf:{implementation_code}:{version_id}:{updated_at}:"
         f"{directory_queries.version()}:{get_language()}"
     )
-    pdf = cache.get(key)
+    pdf = caches["pages"].get(key)
     if pdf is None:
         item = queries.item_detail(implementation_code)
         pdf = render_pdf(GUIDE_TEMPLATE, export.guide_context(item))
-        cache.set(key, pdf, GUIDE_PDF_TIMEOUT)
+        caches["pages"].set(key, pdf, GUIDE_PDF_TIMEOUT)
     return pdf

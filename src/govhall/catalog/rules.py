@@ -59,6 +59,7 @@ def fills_imported_first_draft(user, obj) -> bool:
 rules.add_perm(
     "catalog.create_item", rules.is_authenticated & (owns_item_region | edits_for_department | is_city_admin)
 )
+rules.add_perm("catalog.update_item", rules.is_authenticated & owns_item_region)
 rules.add_perm("catalog.edit_guide", rules.is_authenticated & (edits_for_department | fills_imported_first_draft))
 rules.add_perm("catalog.submit_guide", rules.is_authenticated & edits_for_department)
 rules.add_perm("catalog.publish_guide", rules.is_authenticated & owns_item_region)

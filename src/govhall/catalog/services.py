@@ -131,6 +131,44 @@ def create_item(*, by: Any, result_license_types: list[int] | None = None, **fie
     return item
 
 
+# Once an item is published, its codes, department and region are its identity (applications and
+# licenses refer to them): a change there is a new item, not an edit.
+IDENTITY_FIELDS = ("basic_code", "implementation_code", "department", "region")
+
+
+@transaction.atomic
+def update_item(item_id: int, *, by: Any, result_license_types: list[int] | None = None, **changes: Any) -> ServiceItem:
+    """The owning office changes an item's own fields (Art. 7: it publishes what the public sees).
+
+    A published item keeps its identity, and its published guide must still pass the publication
+    checks with the new fields (an instant item with two review stages is refused, Art. 9).
+    """
+    item = ServiceItem.objects.select_for_update(of=("self",)).select_related("region").get(pk=item_id)
+    ensure_permission(by, "catalog.update_item", item)
+    _unknown(changes, ITEM_FIELDS)
+    if item.published_version_id is not None:
+        frozen = [name for name in IDENTITY_FIELDS if name in changes and changes[name] != getattr(item, name)]
+        if frozen:
+            raise ValidationError({name: _("事项已发布，不能修改编码、实施主体或所属区划。") for name in frozen})
+    before = model_to_dict(item, fields=list(changes))
+    for name, value in changes.items():
+        setattr(item, name, value)
+    item.full_clean()
+    item.save()
+    if result_license_types is not None:
+        item.result_license_types.set(LicenseType.objects.filter(pk__in=result_license_types))
+    if item.published_version_id is not None:
+        found = checks.problems(GuideVersion.objects.select_related("item").get(pk=item.published_version_id))
+        if found:
+            raise ValidationError({"__all__": found})
+        transaction.on_commit(queries.bump_version)
+    after = model_to_dict(item, fields=list(changes))
+    record(
+        by, "catalog.item_updated", item, before=before, after={**after, "result_license_types": result_license_types}
+    )
+    return item
+
+
 LICENSE_TYPE_FIELDS = ("type_code", "name", "defining_department", "fields", "validity_rule", "is_active")
 
 

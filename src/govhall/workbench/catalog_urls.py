@@ -8,6 +8,7 @@ urlpatterns: list = [
     path("", catalog_items.items, name="catalog_items"),
     path("items/new/", catalog_items.create_item, name="catalog_create_item"),
     path("items/<int:pk>/", catalog_items.item, name="catalog_item"),
+    path("items/<int:pk>/edit/", catalog_items.edit_item, name="catalog_edit_item"),
     path("items/<int:pk>/draft/", catalog_items.start_draft, name="catalog_start_draft"),
     path("versions/<int:pk>/", catalog_review.version, name="catalog_version"),
     path("versions/<int:pk>/diff/", catalog_review.version_diff, name="catalog_diff"),

@@ -8,7 +8,7 @@ import mimetypes
 import re
 from pathlib import PurePath
 
-from django.core.cache import cache
+from django.core.cache import caches
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -17,6 +17,7 @@ from django.utils.translation import get_language
 
 from govhall.catalog import export, pdf, queries
 from govhall.catalog.models import MaterialRequirement
+from govhall.core.page_cache import public_page
 from govhall.directory import queries as directory_queries
 
 PAGE_TIMEOUT = 24 * 3600
@@ -35,15 +36,16 @@ def _guide_page(code: str) -> dict[str, str] | None:
     if found is None:
         return None
     key = _page_key(code, found[0])
-    page = cache.get(key)
+    page = caches["pages"].get(key)
     if page is None:
         item = queries.item_detail(code)
         body = render_to_string("portal/catalog/_guide_page.html", export.guide_context(item))
         page = {"title": item.name, "body": body}
-        cache.set(key, page, PAGE_TIMEOUT)
+        caches["pages"].set(key, page, PAGE_TIMEOUT)
     return page
 
 
+@public_page("catalog", "directory")
 def item(request: HttpRequest, code: str) -> HttpResponse:
     """The published guide of one item: every element of Art. 17, from its one published version."""
     page = _guide_page(code)

@@ -8,12 +8,14 @@ from django.views.decorators.http import require_POST
 
 from govhall.catalog import queries as catalog_queries
 from govhall.core.context_processors import ELDER_MODE_COOKIE
+from govhall.core.page_cache import public_page
 from govhall.core.web import safe_next
 from govhall.directory import queries
 from govhall.directory.models import CentreLevel, Region, ServiceCentre, SubHall
 from govhall.portal.themes import ENTERPRISE_THEMES, PERSONAL_THEMES
 
 
+@public_page("catalog", "directory")
 def home(request: HttpRequest) -> HttpResponse:
     context = {
         "sub_halls": queries.sub_halls(),
@@ -25,6 +27,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/home.html", context)
 
 
+@public_page("catalog", "directory")
 def entrance(request: HttpRequest, audience: str) -> HttpResponse:
     """个人办事 / 法人办事: the life events or enterprise stages with their item counts, and the city's
     departments; each tile and department links to the search filtered by it."""
@@ -38,10 +41,12 @@ def entrance(request: HttpRequest, audience: str) -> HttpResponse:
     return render(request, "portal/entrance.html", context)
 
 
+@public_page("catalog", "directory")
 def sub_halls(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/sub_halls.html", {"sub_halls": queries.sub_halls()})
 
 
+@public_page("catalog", "directory")
 def sub_hall(request: HttpRequest, code: str) -> HttpResponse:
     try:
         hall = queries.sub_hall_by_code(code)
@@ -58,6 +63,7 @@ def sub_hall(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "portal/sub_hall.html", context)
 
 
+@public_page("catalog", "directory")
 def centres(request: HttpRequest) -> HttpResponse:
     by_level = {level: [] for level in CentreLevel}
     for centre in queries.centres():
@@ -65,6 +71,7 @@ def centres(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/centres.html", {"by_level": [(lvl.label, by_level[lvl]) for lvl in CentreLevel]})
 
 
+@public_page("catalog", "directory")
 def centre(request: HttpRequest, code: str) -> HttpResponse:
     try:
         found = queries.centre_by_code(code)
@@ -73,6 +80,7 @@ def centre(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "portal/centre.html", {"centre": found})
 
 
+@public_page("catalog", "directory")
 def departments(request: HttpRequest) -> HttpResponse:
     grouped: dict[Region, list] = {}  # keyed by region so the template can show its English name
     for department in queries.departments():

@@ -13,6 +13,7 @@ from django.shortcuts import render
 from govhall.catalog import queries
 from govhall.catalog.models import ONLINE_DEPTH_FIELDS, ServiceItem
 from govhall.catalog.themes import ENTERPRISE_THEMES, PERSONAL_THEMES, THEME_CODES
+from govhall.core.page_cache import public_page
 from govhall.directory import queries as directory_queries
 from govhall.directory.models import SUB_HALL_KINDS
 
@@ -46,6 +47,7 @@ def _choices() -> dict:
     }
 
 
+@public_page("catalog", "directory")
 def search(request: HttpRequest) -> HttpResponse:
     """``/search/?q=社保&theme=retirement&depth=full_online&page=2``: published items, best match first."""
     query = request.GET.get("q", "").strip()[:QUERY_MAX_LENGTH]

@@ -84,6 +84,41 @@ def create_item(request: HttpRequest) -> HttpResponse:
     return page(request, "workbench/catalog/item_form.html", status=400 if form.errors else 200, form=form)
 
 
+IDENTITY_FIELDS = ("basic_code", "implementation_code", "department", "region")
+
+
+def _item_initial(item: ServiceItem) -> dict:
+    initial = {name: getattr(item, name) for name in ItemForm.base_fields if name != "result_license_types"}
+    return {**initial, "result_license_types": list(item.result_license_types.all())}
+
+
+@staff_required
+def edit_item(request: HttpRequest, pk: int) -> HttpResponse:
+    """The owning office edits the item's own fields; a published item keeps its codes and owner."""
+    user = request.user
+    found = item_for(user, pk)
+    if not user.has_perm("catalog.update_item", found):
+        raise PermissionDenied
+    departments, regions = queries.item_creation_scopes(user)
+    form = ItemForm(request.POST or None, initial=_item_initial(found), departments=departments, regions=regions)
+    if found.published_version_id:
+        for name in IDENTITY_FIELDS:
+            form.fields[name].disabled = True
+    if request.method == "POST" and form.is_valid():
+        arguments = form.service_arguments()
+        for name in IDENTITY_FIELDS:
+            if found.published_version_id:
+                arguments.pop(name)
+        try:
+            services.update_item(found.pk, by=user, **arguments)
+        except ValidationError as error:
+            errors_to_form(form, error)
+        else:
+            messages.success(request, _("事项信息已保存。"))
+            return redirect("workbench:catalog_item", found.pk)
+    return page(request, "workbench/catalog/item_form.html", status=400 if form.errors else 200, form=form, item=found)
+
+
 @staff_required
 def item(request: HttpRequest, pk: int) -> HttpResponse:
     """The item's versions, newest first: who submitted and published each, and why one was returned."""
@@ -99,6 +134,7 @@ def item(request: HttpRequest, pk: int) -> HttpResponse:
         open_version=open_version,
         may_edit=user.has_perm("catalog.edit_guide", found),
         may_publish=user.has_perm("catalog.publish_guide", found),
+        may_update=user.has_perm("catalog.update_item", found),
     )
 
 

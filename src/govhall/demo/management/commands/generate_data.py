@@ -35,7 +35,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from stdnum.cn import ric
 
@@ -399,6 +399,14 @@ class Command(BaseCommand):
             elapsed = time.perf_counter() - started
             rate = written / elapsed if elapsed > 0 else 0.0
             self.stdout.write(f"generated {written:,} {generator.label} in {elapsed:.1f} s ({rate:,.0f}/s)")
+        self.refresh_statistics()
+
+    def refresh_statistics(self) -> None:
+        """A bulk load leaves the planner's row estimates at zero (nested loops over 10k rows) until
+        autovacuum gets to it: refresh them now, as a DBA would after any bulk load."""
+        if connection.vendor in ("postgresql", "sqlite"):
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
 
     def selected(self, only: str) -> list[Generator]:
         if not only:
