@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "govhall.notifications",
     "govhall.catalog",
     "govhall.appointments",
+    "govhall.applications",
     "govhall.portal",
     "govhall.workbench",
     "govhall.api",
@@ -353,3 +354,14 @@ APPOINTMENT_RESTRICTION_DAYS = env_int("APPOINTMENT_RESTRICTION_DAYS", 30)  # ..
 # Scheduling backend per centre ("centre-code=plugin-id,..."); every other centre uses the default.
 APPOINTMENT_DEFAULT_BACKEND = env("APPOINTMENT_DEFAULT_BACKEND", "builtin")
 APPOINTMENT_CENTRE_BACKENDS = dict(pair.split("=", 1) for pair in env_list("APPOINTMENT_CENTRE_BACKENDS"))
+
+# --- Applications ---
+# Issue 7: applying online. Materials and notices are private files outside MEDIA_ROOT, streamed
+# only after a permission check.
+APPLICATIONS_PRIVATE_ROOT = Path(env("APPLICATIONS_PRIVATE_ROOT", str(VAR_DIR / "private")))
+APPLICATIONS_MATERIAL_MAX_BYTES = env_int("APPLICATIONS_MATERIAL_MAX_BYTES", 20 * 1024 * 1024)  # per file
+APPLICATIONS_MATERIAL_MAX_FILES = env_int("APPLICATIONS_MATERIAL_MAX_FILES", 5)  # per material (or its count)
+APPLICATIONS_SCANNER = env("APPLICATIONS_SCANNER", "noop")  # virus-scanning plugin
+APPLICATIONS_YELLOW_SHARE = float(env("APPLICATIONS_YELLOW_SHARE", "0.2"))  # yellow at <= 20 % time left
+APPLICATIONS_STEP_UP_SECONDS = env_int("APPLICATIONS_STEP_UP_SECONDS", 300)  # TOTP re-entry before a decision
+APPLICATIONS_CORRECTION_WORKING_DAYS = env_int("APPLICATIONS_CORRECTION_WORKING_DAYS", 20)  # shown on the notice

@@ -40,6 +40,12 @@ class TemplateCode:
     DEADLINE_WARNING = "deadline_warning"
     APPOINTMENT_REMINDER = "appointment_reminder"
     APPOINTMENT_CANCELLED = "appointment_cancelled"
+    APPLICATION_ACCEPTED = "application_accepted"
+    APPLICATION_NOT_ACCEPTED = "application_not_accepted"
+    APPLICATION_SUSPENDED = "application_suspended"
+    APPLICATION_EXTENDED = "application_extended"
+    APPLICATION_DECIDED = "application_decided"
+    APPLICATION_OVERDUE = "application_overdue"
 
     @classmethod
     def all(cls) -> list[str]:
@@ -151,6 +157,79 @@ DEFAULT_TEMPLATES: dict[str, DefaultTemplate] = {
         provider_template_id="SMS_CC_0008",
         urgent=True,  # the applicant must know before setting out
         note="《条例》第八条：工作人员取消须说明原因",
+    ),
+    TemplateCode.APPLICATION_ACCEPTED: DefaultTemplate(
+        name="受理通知",
+        text_zh=SIGNATURE + "您的业务{number}（{item}）已受理，将于{deadline}前作出决定。"
+        "受理通知书可登录网上办事大厅查看。",
+        text_en="[Changchun Online Service Hall] Application {number} ({item}) was accepted; "
+        "a decision is due by {deadline}.",
+        params=("number", "item", "deadline"),
+        sample={"number": "2201002026112400001", "item": "食品经营许可（新办）", "deadline": "2026年12月23日"},
+        provider_template_id="SMS_CC_0009",
+        urgent=True,  # a legal notice (Licensing Law Art. 32)
+        note="《行政许可法》第三十二条：受理",
+    ),
+    TemplateCode.APPLICATION_NOT_ACCEPTED: DefaultTemplate(
+        name="不予受理通知",
+        text_zh=SIGNATURE + "您的业务{number}（{item}）不予受理，请登录网上办事大厅查看不予受理通知书及理由。",
+        text_en="[Changchun Online Service Hall] Application {number} ({item}) was not accepted. "
+        "Please sign in to read the notice and its reasons.",
+        params=("number", "item"),
+        sample={"number": "2201002026112400001", "item": "食品经营许可（新办）"},
+        provider_template_id="SMS_CC_0010",
+        urgent=True,
+        note="《行政许可法》第三十二条：不予受理",
+    ),
+    TemplateCode.APPLICATION_SUSPENDED: DefaultTemplate(
+        name="特别程序告知",
+        text_zh=SIGNATURE + "您的业务{number}（{item}）需进行{procedure}，所需时间不计入办理期限，"
+        "请登录网上办事大厅查看告知书。",
+        text_en="[Changchun Online Service Hall] Application {number} ({item}) needs {procedure}; "
+        "that time does not count towards the limit.",
+        params=("number", "item", "procedure"),
+        sample={"number": "2201002026112400001", "item": "食品经营许可（新办）", "procedure": "现场核查"},
+        provider_template_id="SMS_CC_0011",
+        urgent=True,
+        note="《行政许可法》第四十五条：特别程序书面告知",
+    ),
+    TemplateCode.APPLICATION_EXTENDED: DefaultTemplate(
+        name="延期告知",
+        text_zh=SIGNATURE + "您的业务{number}（{item}）经批准延长办理期限至{deadline}，请登录网上办事大厅查看告知书。",
+        text_en="[Changchun Online Service Hall] The time limit of application {number} ({item}) "
+        "was extended to {deadline}.",
+        params=("number", "item", "deadline"),
+        sample={"number": "2201002026112400001", "item": "食品经营许可（新办）", "deadline": "2027年1月8日"},
+        provider_template_id="SMS_CC_0012",
+        urgent=True,
+        note="《行政许可法》第四十二条：延长期限告知",
+    ),
+    TemplateCode.APPLICATION_DECIDED: DefaultTemplate(
+        name="决定通知",
+        text_zh=SIGNATURE + "您的业务{number}（{item}）已作出{result}决定，"
+        "请登录网上办事大厅查看决定书，欢迎评价本次服务。",
+        text_en="[Changchun Online Service Hall] A decision ({result}) was made on application {number} ({item}). "
+        "Please sign in to read it and rate the service.",
+        params=("number", "item", "result"),
+        sample={"number": "2201002026112400001", "item": "食品经营许可（新办）", "result": "准予许可"},
+        provider_template_id="SMS_CC_0013",
+        urgent=True,
+        note="《行政许可法》第三十八条：书面决定",
+    ),
+    TemplateCode.APPLICATION_OVERDUE: DefaultTemplate(
+        name="超期督办",
+        text_zh=SIGNATURE + "业务{number}（{item}）已超过{deadline}的办理期限，责任部门：{department}，请督促办理。",
+        text_en="[Changchun Online Service Hall] Application {number} ({item}) is past its {deadline} "
+        "limit; responsible department: {department}.",
+        params=("number", "item", "deadline", "department"),
+        sample={
+            "number": "2201002026112400001",
+            "item": "食品经营许可（新办）",
+            "deadline": "2026年12月1日",
+            "department": "长春市市场监督管理局",
+        },
+        provider_template_id="SMS_CC_0014",
+        note="超期督办：通知责任人员及监督机构（非紧急，免打扰时段内顺延）",
     ),
 }
 

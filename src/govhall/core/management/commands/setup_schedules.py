@@ -9,6 +9,7 @@ SCHEDULES = [
     ("notifications.sweep", "govhall.notifications.tasks.sweep", 1),  # SMS outbox: delivers anything due
     ("audit.checkpoint", "govhall.core.audit.tasks.checkpoint_if_due", 5),  # signs the chain head
     ("appointments.sweep", "govhall.appointments.tasks.sweep", 5),  # no-shows, reminders, horizon slots
+    ("applications.sweep", "govhall.applications.tasks.sweep", 15),  # deemed acceptance, deadline markers
 ]
 
 

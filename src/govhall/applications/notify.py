@@ -1,0 +1,57 @@
+"""SMS about an application, queued through the outbox in the caller's transaction (issue 7, item 8).
+
+The person who acted (the applicant, or the enterprise's operator) receives it; an account without a
+mobile number gets none (the notices stay readable online). Each message has a dedupe key, so a
+retried service never sends twice.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from govhall.core.workdays.calendar import BEIJING
+from govhall.notifications import services as notifications
+from govhall.notifications.catalog import TemplateCode
+
+from .models import Application
+
+
+def chinese_date(day: datetime.date | None) -> str:
+    return f"{day.year}年{day.month}月{day.day}日" if day else ""
+
+
+def _recipient(application: Application) -> Any:
+    for person in (application.acting_person, application.applicant):
+        if person.mobile:
+            return person
+    return None
+
+
+def to_applicant(application: Application, code: str, key: str, **extra: str) -> None:
+    recipient = _recipient(application)
+    if recipient is None:
+        return
+    context = {"number": application.business_number, "item": application.item.name, **extra}
+    notifications.send(code, recipient, context, dedupe_key=f"{code}:{application.pk}:{key}", obj=application)
+
+
+def receipt(application: Application) -> None:
+    """Art. 11: business number, item name and "已提交，待受理", sent at once."""
+    to_applicant(application, TemplateCode.APPLICATION_RECEIPT, "receipt", progress="已提交，待受理")
+
+
+def to_staff(application: Application, people: list[Any], code: str, key: str, **extra: str) -> int:
+    """A warning to responsible staff or the supervising office (those with a mobile number)."""
+    sent = 0
+    for person in people:
+        if not person.mobile:
+            continue
+        context = {"number": application.business_number, "item": application.item.name, **extra}
+        notifications.send(code, person, context, dedupe_key=f"{code}:{application.pk}:{key}:{person.pk}")
+        sent += 1
+    return sent
+
+
+def now_text(moment: datetime.datetime) -> str:
+    return moment.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M")
