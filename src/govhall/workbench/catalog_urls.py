@@ -11,6 +11,7 @@ urlpatterns: list = [
     path("items/<int:pk>/edit/", catalog_items.edit_item, name="catalog_edit_item"),
     path("items/<int:pk>/draft/", catalog_items.start_draft, name="catalog_start_draft"),
     path("versions/<int:pk>/", catalog_review.version, name="catalog_version"),
+    path("materials/<int:pk>/<slug:kind>/", catalog_review.material_file, name="catalog_material_file"),
     path("versions/<int:pk>/diff/", catalog_review.version_diff, name="catalog_diff"),
     path("versions/<int:pk>/edit/", catalog_editor.edit, name="catalog_edit"),
     path("versions/<int:pk>/preview/", catalog_editor.preview, name="catalog_preview"),

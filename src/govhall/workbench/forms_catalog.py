@@ -14,6 +14,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from govhall.accounts.models import Role
@@ -33,6 +34,28 @@ from govhall.directory.models import Department, Region, ServiceCentre
 
 TEXT = {"class": "form-control"}
 SMALL = {"class": "form-control form-control-sm"}
+
+
+class StoredFile:
+    """A material's stored file as the editor shows it: its own name, linked to the workbench download
+    (never the storage path or ``MEDIA_URL``); ``name`` is what the service keeps."""
+
+    def __init__(self, field: Any, url: str) -> None:
+        self.name, self.url = field.name, url
+
+    def __str__(self) -> str:
+        return self.name.rsplit("/", 1)[-1]
+
+    def __bool__(self) -> bool:
+        return bool(self.name)
+
+
+class StoredFileInput(forms.ClearableFileInput):
+    initial_text = _("当前文件")
+    input_text = _("更换")
+    clear_checkbox_label = _("删除文件")
+
+
 SELECT = {"class": "form-select"}
 SMALL_SELECT = {"class": "form-select form-select-sm"}
 CHECK = {"class": "form-check-input"}
@@ -376,12 +399,12 @@ class MaterialRowForm(RowForm):
     blank_form = forms.FileField(
         label=_("空白表格"),
         required=False,
-        widget=forms.ClearableFileInput(SMALL | {"accept": ".pdf,.doc,.docx,.xls,.xlsx,.ofd"}),
+        widget=StoredFileInput(SMALL | {"accept": ".pdf,.doc,.docx,.xls,.xlsx,.ofd"}),
     )
     sample = forms.FileField(
         label=_("示例样表"),
         required=False,
-        widget=forms.ClearableFileInput(SMALL | {"accept": ".pdf,.doc,.docx,.xls,.xlsx,.ofd,.jpg,.jpeg,.png"}),
+        widget=StoredFileInput(SMALL | {"accept": ".pdf,.doc,.docx,.xls,.xlsx,.ofd,.jpg,.jpeg,.png"}),
     )
 
     def clean(self) -> dict[str, Any]:
@@ -419,6 +442,13 @@ class MaterialRowForm(RowForm):
         )
         return material
 
+    @staticmethod
+    def _stored(material: Any, field: str, kind: str) -> StoredFile | None:
+        stored = getattr(material, field)
+        if not stored:
+            return None
+        return StoredFile(stored, reverse("workbench:catalog_material_file", args=[material.pk, kind]))
+
     @classmethod
     def initial_from(cls, material: Any) -> dict[str, Any]:
         condition = material.condition or {}
@@ -436,8 +466,8 @@ class MaterialRowForm(RowForm):
             "notes": material.notes,
             "non_shareable_legal_basis": material.non_shareable_legal_basis,
             "replacing_license_types": list(material.replacing_license_types.all()),
-            "blank_form": material.blank_form or None,
-            "sample": material.sample or None,
+            "blank_form": cls._stored(material, "blank_form", "blank-form"),
+            "sample": cls._stored(material, "sample", "sample"),
         }
 
 

@@ -150,3 +150,14 @@ def test_theme_counts_in_one_query(catalog, django_assert_num_queries):
         counts = queries.theme_counts(["retirement", "household", "establishment", "birth"])
     assert counts == {"retirement": 1, "household": 1, "establishment": 1, "birth": 0}
     assert queries.theme_counts([]) == {}
+
+
+def test_a_renamed_department_is_found_by_its_new_name(demo, django_capture_on_commit_callbacks):
+    from govhall.directory import services as directory_services
+    from govhall.directory.models import Department
+
+    department = Department.objects.get(name="长春市市场监督管理局")
+    assert not queries.search("市场监管总局长春分局").exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        directory_services.update_department(department.pk, by=demo["city_admin"], name="市场监管总局长春分局")
+    assert queries.search("市场监管总局长春分局").filter(department=department).count() >= 2

@@ -4,10 +4,6 @@ and the machine-readable export. Every channel renders the published version onl
 
 from __future__ import annotations
 
-import mimetypes
-import re
-from pathlib import PurePath
-
 from django.core.cache import caches
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -15,14 +11,12 @@ from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
-from govhall.catalog import export, pdf, queries
+from govhall.catalog import downloads, export, pdf, queries
 from govhall.catalog.models import MaterialRequirement
 from govhall.core.page_cache import public_page
 from govhall.directory import queries as directory_queries
 
 PAGE_TIMEOUT = 24 * 3600
-MATERIAL_FILES = {"blank-form": ("blank_form", "空白表格"), "sample": ("sample", "示例样表")}
-UNSAFE_FILENAME = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]+')
 
 
 def _page_key(code: str, version_id: int) -> str:
@@ -66,33 +60,13 @@ def guide_pdf(request: HttpRequest, code: str) -> HttpResponse:
     return response
 
 
-def _download_name(material: MaterialRequirement, label: str, stored: str) -> str:
-    """``<material name>（空白表格）.pdf``: the applicant's words, without path or control characters."""
-    name = UNSAFE_FILENAME.sub("_", material.name).strip(" ._") or "material"
-    return f"{name}（{label}）{PurePath(stored).suffix.lower()}"
-
-
 def material_file(request: HttpRequest, code: str, order: int, kind: str) -> FileResponse:
     """A published material's blank form or filled sample, streamed through the storage API."""
-    if kind not in MATERIAL_FILES:
-        raise Http404
-    field, label = MATERIAL_FILES[kind]
     try:
         material = queries.published_material(code, order)
     except MaterialRequirement.DoesNotExist:
         raise Http404 from None
-    stored = getattr(material, field)
-    if not stored:
-        raise Http404
-    try:
-        handle = stored.storage.open(stored.name, "rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    filename = _download_name(material, label, stored.name)
-    content_type = mimetypes.guess_type(stored.name)[0] or "application/octet-stream"
-    response = FileResponse(handle, as_attachment=True, filename=filename, content_type=content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return downloads.material_file_response(material, kind)
 
 
 def catalog_export(request: HttpRequest) -> HttpResponse:

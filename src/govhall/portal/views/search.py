@@ -9,6 +9,8 @@ from __future__ import annotations
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import urlencode
 
 from govhall.catalog import queries
 from govhall.catalog.models import ONLINE_DEPTH_FIELDS, ServiceItem
@@ -66,6 +68,7 @@ def search(request: HttpRequest) -> HttpResponse:
         "variants": queries.expand(query),
         "paging_query": paging.urlencode(),
         "suggestions": SUGGESTIONS,
+        "clear_url": reverse("portal:search") + (f"?{urlencode({'q': query})}" if query else ""),
         **_choices(),
     }
     return render(request, "portal/catalog/search.html", context)

@@ -59,3 +59,23 @@ def test_only_the_owning_office_edits_the_item(staff_client, item, demo):
     assert staff_client("amr_editor").get(reverse("workbench:catalog_edit_item", args=[item.pk])).status_code == 403
     with pytest.raises(PermissionDenied):
         services.update_item(item.pk, by=demo["nanguan_admin"], aliases="x")
+
+
+def test_the_editor_links_a_stored_blank_form_to_the_workbench_not_to_media(staff_client, item, demo):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from govhall.catalog.tests.factories import PDF_BYTES
+
+    client = staff_client("amr_editor")
+    draft = services.start_draft(item.pk, by=demo["amr_editor"])
+    materials = [{"name": m.name, "acceptance_standard": m.acceptance_standard} for m in draft.materials.all()]
+    materials[0]["blank_form"] = SimpleUploadedFile("申请书.pdf", PDF_BYTES)
+    services.set_materials(draft.pk, by=demo["amr_editor"], materials=materials)
+    page = client.get(reverse("workbench:catalog_edit", args=[draft.pk])).content.decode()
+    material = draft.materials.get(order=1)
+    link = reverse("workbench:catalog_material_file", args=[material.pk, "blank-form"])
+    assert f'href="{link}"' in page
+    assert "/media/" not in page
+    response = client.get(link)
+    assert b"".join(response.streaming_content) == PDF_BYTES
+    assert staff_client("nanguan_admin").get(link).status_code == 403

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from govhall.catalog import checks, queries, services
+from govhall.catalog import checks, downloads, queries, services
 from govhall.catalog.diff import GUIDE_ELEMENTS, MATERIAL_ATTRIBUTES, diff_versions, guide_display, material_display
 from govhall.catalog.models import GuideVersion, MaterialRequirement, VersionStatus
 from govhall.workbench.decorators import staff_required
@@ -81,6 +81,14 @@ def _material_rows(material: MaterialRequirement) -> list[tuple[str, str]]:
         label = MaterialRequirement._meta.get_field(name).verbose_name
         rows.append((label, material_display(material, name)))
     return rows
+
+
+@staff_required
+def material_file(request: HttpRequest, pk: int, kind: str) -> FileResponse:
+    """A blank form or sample of any version the user may see (drafts included), for checking."""
+    material = get_object_or_404(MaterialRequirement.objects.select_related("version__item__region"), pk=pk)
+    version_for(request.user, material.version_id)
+    return downloads.material_file_response(material, kind)
 
 
 @staff_required
