@@ -101,7 +101,9 @@ class SpecialProcedure(models.TextChoices):
     """Licensing Law Art. 45: procedures whose time does not count towards the limit."""
 
     HEARING = "hearing", _("听证")
-    TESTING = "testing", _("检验检测")
+    TENDER = "tender", _("招标")
+    AUCTION = "auction", _("拍卖")
+    TESTING = "testing", _("检测")
     INSPECTION = "inspection", _("检验")
     QUARANTINE = "quarantine", _("检疫")
     APPRAISAL = "appraisal", _("鉴定")
