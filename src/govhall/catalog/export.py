@@ -8,6 +8,7 @@ partial. Codes are kept next to their Chinese labels so a reader can use either.
 
 from __future__ import annotations
 
+import functools
 import json
 from typing import Any
 
@@ -34,8 +35,15 @@ STAGE_KIND_LABELS = {
 }
 
 
+@functools.cache
+def _labels(model: type, field: str, language: str | None) -> dict[str, str]:
+    """A field's choice labels in one language (``get_FOO_display`` hashes lazy labels on every call)."""
+    return {str(value): str(label) for value, label in model._meta.get_field(field).flatchoices}
+
+
 def choice(obj: Any, field: str) -> dict[str, str]:
-    return {"code": getattr(obj, field), "label": str(getattr(obj, f"get_{field}_display")())}
+    value = getattr(obj, field)
+    return {"code": value, "label": _labels(type(obj), field, get_language()).get(str(value), str(value))}
 
 
 def license_type_to_dict(license_type: LicenseType) -> dict[str, Any]:
