@@ -80,6 +80,7 @@ check-deploy: python ## manage.py check --deploy with production settings
 	@keys=$$(mktemp -d) && openssl genpkey -algorithm ed25519 -out $$keys/audit.pem && \
 	GOVHALL_ENV=production SECRET_KEY=$$(openssl rand -hex 40) ALLOWED_HOSTS=hall.example.gov.cn \
 	FIELD_ENCRYPTION_KEYS=k1:$$(openssl rand -base64 32) FIELD_HASH_KEY=$$(openssl rand -hex 32) \
+	LICENSES_KEY_ENCRYPTION_KEY=$$(openssl rand -base64 32) \
 	AUDIT_CHECKPOINT_KEY_FILE=$$keys/audit.pem $(PRODUCTION_SMS) \
 	$(MANAGE) check --deploy --fail-level WARNING; status=$$?; rm -rf $$keys; exit $$status
 

@@ -19,9 +19,10 @@ hypothesis_settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
 @pytest.fixture(autouse=True)
 def _isolated_keys(settings, tmp_path):
-    """Each test signs audit checkpoints with its own key file and stores files in its own media folder."""
+    """Each test signs audit checkpoints with its own key file and stores files in its own folders."""
     settings.AUDIT_CHECKPOINT_KEY_FILE = tmp_path / "keys" / "audit-checkpoint.pem"
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.APPLICATIONS_PRIVATE_ROOT = tmp_path / "private"
 
 
 @pytest.fixture(autouse=True)

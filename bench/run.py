@@ -40,9 +40,11 @@ from collections.abc import Iterator
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import applications as applications_bench
+import booking
 import wrk
 from report import AuditRun, ServerRun, machine, report
-from scenarios import HOST, SCENARIOS, SERVERS, Server
+from scenarios import BOOKING_CENTRE, GUIDE_ITEM_CODE, HOST, SCENARIOS, SERVERS, Server
 
 ROOT = Path(__file__).resolve().parent.parent
 SRC = ROOT / "src"
@@ -113,6 +115,18 @@ def options(argv: list[str] | None) -> argparse.Namespace:
         "--redis-url",
         default=os.environ.get("BENCH_REDIS_URL", ""),
         help="serve with the Redis cache (env BENCH_REDIS_URL); default: the database cache",
+    )
+    parser.add_argument(
+        "--booking-clients",
+        type=bounded(0, 256),
+        default=64,
+        help="concurrent clients booking one day through the API (0: skip)",
+    )
+    parser.add_argument(
+        "--applications-threads",
+        type=bounded(0, 256),
+        default=8,
+        help="threads reading the acceptor's queue through the API (0: skip the applications scenarios)",
     )
     parser.add_argument("--keep-db", action="store_true", help="keep the database and the temp dir")
     parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, help="Markdown report file")
@@ -208,6 +222,9 @@ def environments(tmp: Path, db_url: str, redis_url: str) -> tuple[dict[str, str]
         "SMS_GATEWAY_BENCH_PLUGIN": "http",
         "SMS_GATEWAY_BENCH_URL": f"http://{HOST}:9/sms",
         "SMS_GATEWAY_BENCH_SECRET": secrets.token_hex(16),
+        # Production requires the licenses' key-encryption key; materials go to the temporary directory.
+        "LICENSES_KEY_ENCRYPTION_KEY": base64.b64encode(secrets.token_bytes(32)).decode(),
+        "APPLICATIONS_PRIVATE_ROOT": str(tmp / "private"),
     }
     if redis_url:
         common["REDIS_URL"] = redis_url
@@ -382,6 +399,44 @@ def measure_audit(env: dict[str, str]) -> AuditRun:
     return run
 
 
+def measure_booking(args: argparse.Namespace, env: dict[str, str], tmp: Path) -> str:
+    """Booking under contention on the first server: N clients, one day; oversold seats counted
+    from the database afterwards (issue 6: must be 0)."""
+    if not args.booking_clients:
+        return ""
+    snippet = booking.SETUP_SNIPPET.format(item=GUIDE_ITEM_CODE, centre=BOOKING_CENTRE, clients=args.booking_clients)
+    printed = run_step("booking clients and tokens", ["shell", "-c", snippet], env, 600, echo=False)
+    setup = json.loads(printed.strip().splitlines()[-1])
+    run = booking.BookingRun(clients=args.booking_clients, date=setup["date"], seats_before=setup["free"])
+    server = SERVERS[args.server_names[0]]
+    with serving(server, args, env, tmp) as base:
+        booking.drive(base, GUIDE_ITEM_CODE, BOOKING_CENTRE, run.date, setup["tokens"], run)
+    count = booking.COUNT_SNIPPET.format(date=run.date, centre=BOOKING_CENTRE)
+    counted = run_step("oversold seats", ["shell", "-c", count], env, 600)
+    run.db = json.loads(counted.strip().splitlines()[-1])
+    say(f"booking: {len(run.latencies_ms)} requests, {run.statuses}, database {run.db}")
+    return booking.render(run) + f"\nServer: {server.describe(args.workers, args.threads)}.\n"
+
+
+def measure_applications(args: argparse.Namespace, env: dict[str, str], tmp: Path) -> str:
+    """Issue 7: the acceptor's queue over HTTP on the first server, then submit (two 200 KB
+    materials), the public progress query and the queue in process (bench/applications.py)."""
+    if not args.applications_threads:
+        return ""
+    printed = run_step("applications token", ["shell", "-c", applications_bench.SETUP_SNIPPET], env, 600, echo=False)
+    setup = applications_bench.parse_last_json(printed)
+    run = applications_bench.ApplicationsRun(size=args.size, threads=args.applications_threads)
+    server = SERVERS[args.server_names[0]]
+    with serving(server, args, env, tmp) as base:
+        applications_bench.drive_queue(base, setup["token"], run, args.duration)
+    snippet = applications_bench.snippet_measure(GUIDE_ITEM_CODE, setup["number"], setup["mobile"])
+    run.in_process = applications_bench.parse_last_json(
+        run_step("applications in process", ["shell", "-c", snippet], env, 1800, echo=False)
+    )
+    say(f"applications: {len(run.queue_ms)} queue requests, {run.statuses}")
+    return applications_bench.render(run) + f"\nServer: {server.describe(args.workers, args.threads)}.\n"
+
+
 # --- main -----------------------------------------------------------------------------------------
 
 
@@ -429,7 +484,10 @@ def main(argv: list[str] | None = None) -> int:
         facts["postgres"], facts["ctype"] = postgres_facts(db_url)
         runs = [measure_server(SERVERS[name], args, prod_env, tmp) for name in args.server_names]
         audit = measure_audit(prod_env)
-        text = report(args, facts, generated, runs, audit, started)
+        booking_text = measure_booking(args, prod_env, tmp)
+        applications_text = measure_applications(args, prod_env, tmp)
+        text = report(args, facts, generated, runs, audit, started) + ("\n" + booking_text if booking_text else "")
+        text += "\n" + applications_text if applications_text else ""
         print(text)
         args.output.write_text(text + "\n")
         say(f"report written to {args.output}")

@@ -27,6 +27,8 @@ class Scenario:
 
 # A demo item (个体工商户设立登记 of the city market regulator, demo_data/core.py): its guide page.
 GUIDE_ITEM_CODE = "11220100MB0000019Q0000000000101"
+# Appointments (issue 6): the demo item is bookable at the city centre (appointments/demo.py).
+BOOKING_CENTRE = "cc-city"
 # Over 10,000 generated items (generate_data's catalog generator) plus the demo catalog, a
 # 2-character query matches about a third of the items, a 4-character one about 3 %.
 SHORT_QUERY = quote("许可")
@@ -71,6 +73,13 @@ SCENARIOS: list[Scenario] = [
         "/api/v1/catalog/items",
         "django-ninja JSON list of published catalog items (first page)",
         skip_if_missing="the catalog API endpoint is not there yet (404)",
+    ),
+    Scenario(
+        "API available slots",
+        f"/api/v1/appointments/items/{GUIDE_ITEM_CODE}/centres/{BOOKING_CENTRE}/slots",
+        "the first bookable day's free slots of the demo item at the city centre (horizon materialised, "
+        "one aggregate over 14 days, then the day's slots with seats left)",
+        skip_if_missing="the appointments API is not there yet (404)",
     ),
 ]
 

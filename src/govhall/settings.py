@@ -6,6 +6,7 @@ into the hardened one and refuses to start without the secrets. The README lists
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 
@@ -81,6 +82,7 @@ INSTALLED_APPS = [
     "govhall.catalog",
     "govhall.appointments",
     "govhall.applications",
+    "govhall.licenses",
     "govhall.portal",
     "govhall.workbench",
     "govhall.api",
@@ -144,6 +146,20 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env("REDIS_URL")
 # Parallel test workers share one Redis: each gets its own key prefix.
 CACHE_KEY_PREFIX = env("CACHE_KEY_PREFIX", "govhall") + os.environ.get("PYTEST_XDIST_WORKER", "")
+
+
+def _source_fingerprint() -> str:
+    """Changes with any template, code, style or translation file: a deploy never serves pages
+    rendered by the previous release from the page cache."""
+    digest = hashlib.sha256()
+    for path in sorted((SRC_DIR / "govhall").rglob("*")):
+        if path.suffix in {".py", ".html", ".css", ".js", ".mo"}:
+            stat = path.stat()
+            digest.update(f"{path}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+    return digest.hexdigest()[:12]
+
+
+RELEASE = env("GOVHALL_RELEASE", "") or _source_fingerprint()
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -154,7 +170,7 @@ if REDIS_URL:
         "pages": {
             "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": f"{CACHE_KEY_PREFIX}:pages",
+            "KEY_PREFIX": f"{CACHE_KEY_PREFIX}:pages:{RELEASE}",
         },
     }
 else:
@@ -170,7 +186,7 @@ else:
         "pages": {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "govhall_page_cache",
-            "KEY_PREFIX": CACHE_KEY_PREFIX,
+            "KEY_PREFIX": f"{CACHE_KEY_PREFIX}:{RELEASE}",
             "OPTIONS": {"MAX_ENTRIES": 20_000},
         },
     }
@@ -365,3 +381,20 @@ APPLICATIONS_SCANNER = env("APPLICATIONS_SCANNER", "noop")  # virus-scanning plu
 APPLICATIONS_YELLOW_SHARE = float(env("APPLICATIONS_YELLOW_SHARE", "0.2"))  # yellow at <= 20 % time left
 APPLICATIONS_STEP_UP_SECONDS = env_int("APPLICATIONS_STEP_UP_SECONDS", 300)  # TOTP re-entry before a decision
 APPLICATIONS_CORRECTION_WORKING_DAYS = env_int("APPLICATIONS_CORRECTION_WORKING_DAYS", 20)  # shown on the notice
+
+# --- Licenses ---
+# Issue 9: signed electronic licenses (GB/T 36901-36906). Private signing keys are stored encrypted
+# (AES-GCM) with this key-encryption key (base64 of 32 bytes): required in production; development
+# and tests use a fixed, clearly-marked one.
+LICENSES_KEY_ENCRYPTION_KEY = secret("LICENSES_KEY_ENCRYPTION_KEY", "ZGV2LW9ubHktbGljZW5zZS1rZWstZG8tbm90LXVzZSE=")
+LICENSES_SIGNING_BACKEND = env("LICENSES_SIGNING_BACKEND", "file")  # "file"; a PKCS#11 HSM is another plugin
+LICENSES_PKI_DIR = Path(env("LICENSES_PKI_DIR", str(VAR_DIR / "pki")))  # published root certificate and CRLs
+LICENSES_FILE_ROOT = Path(env("LICENSES_FILE_ROOT", str(VAR_DIR / "private" / "licenses")))  # signed PDFs
+LICENSES_TSA_URL = env("LICENSES_TSA_URL")  # RFC 3161 time-stamping authority; "" = no timestamp
+# Printed in the QR code of every license: the short verification URL /verify/<identifier>/.
+LICENSES_PUBLIC_BASE_URL = env(
+    "LICENSES_PUBLIC_BASE_URL",
+    f"https://{ALLOWED_HOSTS[0]}" if PRODUCTION and ALLOWED_HOSTS else "http://127.0.0.1:8000",
+).rstrip("/")
+LICENSES_VERIFY_PER_IP_PER_HOUR = env_int("LICENSES_VERIFY_PER_IP_PER_HOUR", 120)  # public /verify/ and API
+LICENSES_VERIFY_MAX_BYTES = env_int("LICENSES_VERIFY_MAX_BYTES", 10 * 1024 * 1024)  # uploaded file

@@ -8,7 +8,9 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
-from govhall.api import accounts, catalog, directory
+from govhall.api import accounts, applications_staff, appointments, catalog, directory
+from govhall.api import applications as applications_api
+from govhall.api import licenses as licenses_api
 from govhall.api.errors import error_response, fields_from_django, fields_from_ninja
 
 api = NinjaAPI(
@@ -22,6 +24,10 @@ api = NinjaAPI(
 api.add_router("/accounts", accounts.router)
 api.add_router("/directory", directory.router)
 api.add_router("/catalog", catalog.router)
+api.add_router("/appointments", appointments.router)
+api.add_router("/applications/staff", applications_staff.router)
+api.add_router("/applications", applications_api.router)
+api.add_router("/licenses", licenses_api.router)
 
 
 @api.exception_handler(NinjaValidationError)

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.core.files.base import ContentFile
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from govhall.catalog.pdf import render_pdf
 from govhall.core.workdays.calendar import BEIJING
@@ -49,7 +50,8 @@ def issue_notice(application: Application, kind: str, content: dict[str, Any], *
         "date": now.astimezone(BEIJING).date(),
         "content": content,
     }
-    pdf = render_pdf(TEMPLATE.format(kind=kind), context)
+    with translation.override(settings.LANGUAGE_CODE):  # a notice is written in Chinese, whoever clicks
+        pdf = render_pdf(TEMPLATE.format(kind=kind), context)
     notice.pdf.save(f"{notice.number}.pdf", ContentFile(pdf), save=False)
     notice.save()
     return notice

@@ -224,11 +224,20 @@ def _cancellation_sms(appointment: Appointment, reason: str) -> None:
 
 
 @transaction.atomic
-def book(applicant: Any, item: ServiceItem, slot: Slot, *, now: datetime.datetime | None = None) -> Appointment:
+def book(
+    applicant: Any,
+    item: ServiceItem,
+    slot: Slot,
+    *,
+    now: datetime.datetime | None = None,
+    business_number: str | None = None,
+) -> Appointment:
     """Book ``slot`` for ``item`` (Art. 8). Refuses with a clear message: past the horizon or cut-off,
     over the person's limits, while restricted, an item without booking or a centre not handling it,
-    or "该时段刚刚约满" when another booking took the last seat first."""
+    or "该时段刚刚约满" when another booking took the last seat first. ``business_number`` links the
+    visit to a pre-reviewed application (Art. 12); the applications domain reads it."""
     now = _now(now)
+    business_number = (business_number or "").strip()[:32] or None
     ensure_permission(applicant, "appointments.book")
     _lock_person(applicant)
     item = ServiceItem.objects.get(pk=item.pk)
@@ -237,7 +246,9 @@ def book(applicant: Any, item: ServiceItem, slot: Slot, *, now: datetime.datetim
     _check_time(slot, now)
     _check_person(applicant, slot, now)
     take_seat(slot.pk)
-    appointment = _create_with_code(applicant=applicant, item=item, centre=slot.capacity.centre, slot=slot)
+    appointment = _create_with_code(
+        applicant=applicant, item=item, centre=slot.capacity.centre, slot=slot, business_number=business_number
+    )
     _event(appointment, "booked", by=applicant)
     _confirmation_sms(appointment)
     record(applicant, "appointments.booked", appointment, after={"code": appointment.code, "slot": slot.pk})

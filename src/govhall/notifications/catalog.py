@@ -46,6 +46,7 @@ class TemplateCode:
     APPLICATION_EXTENDED = "application_extended"
     APPLICATION_DECIDED = "application_decided"
     APPLICATION_OVERDUE = "application_overdue"
+    LICENSE_STATUS_CHANGED = "license_status_changed"
 
     @classmethod
     def all(cls) -> list[str]:
@@ -230,6 +231,17 @@ DEFAULT_TEMPLATES: dict[str, DefaultTemplate] = {
         },
         provider_template_id="SMS_CC_0014",
         note="超期督办：通知责任人员及监督机构（非紧急，免打扰时段内顺延）",
+    ),
+    TemplateCode.LICENSE_STATUS_CHANGED: DefaultTemplate(
+        name="电子证照状态变更",
+        text_zh=SIGNATURE
+        + "您的{license}（编号{number}）状态已变更为{status}，原因：{reason}。详情请登录网上办事大厅查看。",
+        text_en="[Changchun Online Service Hall] Your {license} (No. {number}) is now {status}. "
+        "Reason: {reason}. Log in to the hall for details.",
+        params=("license", "number", "status", "reason"),
+        sample={"license": "食品经营许可证", "number": "20260000001", "status": "暂停", "reason": "整改期间暂停经营"},
+        provider_template_id="SMS_CC_0015",
+        note="电子证照暂停、撤销、注销、吊销时通知持证主体（issue 9）",
     ),
 }
 

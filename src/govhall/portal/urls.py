@@ -1,6 +1,8 @@
 from django.urls import path
 
-from govhall.portal.views import accounts, catalog, directory, search
+from govhall.portal.views import accounts, appointments, catalog, directory, search
+from govhall.portal.views import applications as online
+from govhall.portal.views import verify as license_verify
 
 app_name = "portal"
 
@@ -32,4 +34,37 @@ urlpatterns = [
     ),
     path("catalog/export.json", catalog.catalog_export, name="catalog_export"),
     path("search/", search.search, name="search"),
+]
+
+urlpatterns += [  # 预约办理 (issue 6): the booking flow from a guide page, and my bookings
+    path("appointments/", appointments.mine, name="appointments"),
+    path("appointments/<int:pk>/", appointments.detail, name="appointment"),
+    path("appointments/<int:pk>/cancel/", appointments.cancel, name="appointment_cancel"),
+    path("appointments/<int:pk>/reschedule/", appointments.reschedule, name="appointment_reschedule"),
+    path("appointments/book/<str:code>/", appointments.choose_centre, name="appointment_book"),
+    path("appointments/book/<str:code>/slot/<int:slot_id>/", appointments.confirm, name="appointment_confirm"),
+    path("appointments/book/<str:code>/<slug:centre>/", appointments.choose_day, name="appointment_days"),
+    path("appointments/book/<str:code>/<slug:centre>/<str:day>/", appointments.choose_slot, name="appointment_slots"),
+]
+
+urlpatterns += [  # 在线办理 (issue 7): apply from a guide page, my applications, public progress query
+    path("progress/", online.progress, name="progress"),
+    path("applications/", online.mine, name="applications"),
+    path("applications/apply/<str:code>/", online.start, name="application_start"),
+    path("applications/<uuid:uid>/", online.detail, name="application"),
+    path("applications/<uuid:uid>/form/", online.fill_form, name="application_form"),
+    path("applications/<uuid:uid>/materials/", online.materials, name="application_materials"),
+    path("applications/<uuid:uid>/materials/<int:pk>/remove/", online.remove_file, name="application_remove_file"),
+    path("applications/<uuid:uid>/review/", online.review, name="application_review"),
+    path("applications/<uuid:uid>/files/<int:pk>/", online.material_file, name="application_file"),
+    path("applications/<uuid:uid>/notices/<int:notice_id>.pdf", online.notice_pdf, name="application_notice"),
+    path("applications/<uuid:uid>/correction/", online.correct, name="application_correct"),
+    path("applications/<uuid:uid>/withdraw/", online.withdraw, name="application_withdraw"),
+]
+
+urlpatterns += [  # 证照核验 (issue 9): public verification, the QR short URL, the published root and CRLs
+    path("verify/", license_verify.verify, name="verify"),
+    path("verify/<str:identifier>/", license_verify.verify_identifier, name="verify_identifier"),
+    path("pki/root.crt", license_verify.root_certificate, name="pki_root"),
+    path("pki/crl/<str:issuer>.crl", license_verify.crl, name="pki_crl"),
 ]

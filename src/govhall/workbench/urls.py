@@ -28,6 +28,8 @@ urlpatterns = [
     path("audit/export.csv", audit.export, name="audit_export"),
     path("catalog/", include("govhall.workbench.catalog_urls")),
     path("catalog/import/", include("govhall.workbench.catalog_import_urls")),
+    path("appointments/", include("govhall.workbench.appointment_urls")),
+    path("applications/", include("govhall.workbench.application_urls")),
 ]
 
 urlpatterns += [  # SMS delivery statistics, failures and templates (city office)

@@ -4,23 +4,56 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('applications', '0002_timeline_append_only'),
+        ("applications", "0002_timeline_append_only"),
     ]
 
     operations = [
         migrations.RemoveConstraint(
-            model_name='suspension',
-            name='suspension_procedure_valid',
+            model_name="suspension",
+            name="suspension_procedure_valid",
         ),
         migrations.AlterField(
-            model_name='suspension',
-            name='procedure',
-            field=models.CharField(choices=[('hearing', '听证'), ('tender', '招标'), ('auction', '拍卖'), ('testing', '检测'), ('inspection', '检验'), ('quarantine', '检疫'), ('appraisal', '鉴定'), ('expert_review', '专家评审'), ('publicity', '公示'), ('site_inspection', '现场核查')], max_length=20, verbose_name='特别程序'),
+            model_name="suspension",
+            name="procedure",
+            field=models.CharField(
+                choices=[
+                    ("hearing", "听证"),
+                    ("tender", "招标"),
+                    ("auction", "拍卖"),
+                    ("testing", "检测"),
+                    ("inspection", "检验"),
+                    ("quarantine", "检疫"),
+                    ("appraisal", "鉴定"),
+                    ("expert_review", "专家评审"),
+                    ("publicity", "公示"),
+                    ("site_inspection", "现场核查"),
+                ],
+                max_length=20,
+                verbose_name="特别程序",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='suspension',
-            constraint=models.CheckConstraint(condition=models.Q(('procedure__in', ['hearing', 'tender', 'auction', 'testing', 'inspection', 'quarantine', 'appraisal', 'expert_review', 'publicity', 'site_inspection'])), name='suspension_procedure_valid'),
+            model_name="suspension",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "procedure__in",
+                        [
+                            "hearing",
+                            "tender",
+                            "auction",
+                            "testing",
+                            "inspection",
+                            "quarantine",
+                            "appraisal",
+                            "expert_review",
+                            "publicity",
+                            "site_inspection",
+                        ],
+                    )
+                ),
+                name="suspension_procedure_valid",
+            ),
         ),
     ]

@@ -118,8 +118,13 @@ def test_production_settings_need_the_explicit_flag(settings):
 
 def test_unknown_generator_is_refused():
     with pytest.raises(CommandError, match="unknown generator"):
-        generate("--count", "5", "--only", "applications")
+        generate("--count", "5", "--only", "licenses")
 
 
 def test_generators_form_a_registry():
-    assert [generator.name for generator in generate_data.GENERATORS] == ["users", "audit_events", "catalog"]
+    assert [generator.name for generator in generate_data.GENERATORS] == [
+        "users",
+        "audit_events",
+        "catalog",
+        "applications",
+    ]

@@ -10,6 +10,7 @@ SCHEDULES = [
     ("audit.checkpoint", "govhall.core.audit.tasks.checkpoint_if_due", 5),  # signs the chain head
     ("appointments.sweep", "govhall.appointments.tasks.sweep", 5),  # no-shows, reminders, horizon slots
     ("applications.sweep", "govhall.applications.tasks.sweep", 15),  # deemed acceptance, deadline markers
+    ("licenses.sweep", "govhall.licenses.tasks.sweep", 60),  # expire licenses whose validity ended
 ]
 
 

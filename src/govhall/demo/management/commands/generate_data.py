@@ -42,7 +42,7 @@ from stdnum.cn import ric
 from govhall.accounts.models import PersonProfile, User, UserKind
 from govhall.accounts.services import document_hash, mobile_hash
 from govhall.core.validators import IdentityDocumentType
-from govhall.demo import catalog_generator
+from govhall.demo import applications_generator, catalog_generator
 
 SIZES: dict[str, int] = {"10k": 10_000, "100k": 100_000, "1m": 1_000_000}
 PRODUCTION_FLAG = "--yes-i-know-this-writes-fake-data"
@@ -331,6 +331,13 @@ GENERATORS: list[Generator] = [
         catalog_generator.existing,
         lambda ctx, start, count: catalog_generator.generate(ctx, start, count, _batches),
         catalog_generator.target,
+    ),
+    Generator(
+        "applications",
+        "applications with materials and timelines",
+        applications_generator.existing,
+        lambda ctx, start, count: applications_generator.generate(ctx, start, count, _batches),
+        applications_generator.target,
     ),
 ]
 

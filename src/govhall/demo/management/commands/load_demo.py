@@ -16,6 +16,8 @@ from stdnum.cn import ric
 from govhall.accounts import registration
 from govhall.accounts import services as account_services
 from govhall.accounts.models import PrivacyNotice, User
+from govhall.applications import demo as applications_demo
+from govhall.appointments import demo as appointments_demo
 from govhall.catalog import demo as catalog_demo
 from govhall.core.validators import IdentityDocumentType, uscc_from_parts
 from govhall.demo import data
@@ -57,6 +59,9 @@ class Command(BaseCommand):
         directory_queries.bump_version()
         if "seed_calendar" in _commands():
             call_command("seed_calendar", verbosity=0)
+        appointments_demo.load()
+        if options["catalog"] == "full":  # the test fixtures (core catalog) add them where a test needs them
+            applications_demo.load()
         self.print_credentials(staff, people)
 
     def load_regions(self) -> dict[str, Region]:

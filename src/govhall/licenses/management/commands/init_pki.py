@@ -1,0 +1,13 @@
+"""``manage.py init_pki``: the development / demo PKI (idempotent)."""
+
+from django.core.management.base import BaseCommand
+
+from govhall.licenses.pki import init_pki
+
+
+class Command(BaseCommand):
+    help = "Create the city root and one EC P-256 issuing certificate per department (development and demo)."
+
+    def handle(self, *args, **options):
+        root, created = init_pki()
+        self.stdout.write(f"Root {root.serial_number}; {created} department certificate(s) created.")
