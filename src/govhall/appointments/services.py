@@ -371,7 +371,9 @@ def set_capacity(
     ensure_permission(by, "appointments.manage_capacity", centre)
     if not 5 <= slot_minutes <= 240 or windows < 1:
         raise ValidationError(_("时段长度须在5至240分钟之间，并行窗口数至少为1。"), code="invalid")
-    capacity = BookingCapacity.objects.select_for_update().filter(centre=centre, item=item).first()
+    capacity = (
+        BookingCapacity.objects.select_for_update(of=("self",)).filter(centre=centre, item=item).order_by("pk").first()
+    )
     before = capacity and {"slot_minutes": capacity.slot_minutes, "windows": capacity.windows}
     if capacity is None:
         capacity = BookingCapacity(centre=centre, item=item)

@@ -52,6 +52,7 @@ def license_type_to_dict(license_type: LicenseType) -> dict[str, Any]:
         "name": license_type.name,
         "fields": license_type.fields,
         "validity_rule": license_type.validity_rule,
+        "print_template": license_type.print_template,
     }
 
 

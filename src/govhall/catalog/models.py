@@ -50,6 +50,19 @@ def validate_license_type_code(value: str) -> None:
         )
 
 
+def validate_print_template(value: str) -> None:
+    """A license type prints with a template the code base ships (never a path from the outside)."""
+    from django.template import TemplateDoesNotExist
+    from django.template.loader import get_template
+
+    if not re.fullmatch(r"licenses/[a-z0-9_/-]+\.html", value or ""):
+        raise ValidationError(_("打印模板应为 licenses/ 目录下的 .html 模板。"), code="print_template")
+    try:
+        get_template(value)
+    except TemplateDoesNotExist:
+        raise ValidationError(_("打印模板“%(name)s”不存在。") % {"name": value}, code="print_template") from None
+
+
 def validate_themes(value: Any) -> None:
     if not isinstance(value, list) or any(code not in THEME_CODES for code in value):
         raise ValidationError(_("主题分类代码无效。"), code="themes")
@@ -65,6 +78,13 @@ class LicenseType(models.Model):
     )
     fields = models.JSONField(_("照面信息项"), default=list, blank=True, help_text=_("[{name, label}]"))
     validity_rule = models.CharField(_("有效期规则"), max_length=200, blank=True)
+    print_template = models.CharField(
+        _("打印模板"),
+        max_length=100,
+        default="licenses/license.html",
+        validators=[validate_print_template],
+        help_text=_("证照版式所用的模板，如 licenses/license.html"),
+    )
     is_active = models.BooleanField(_("启用"), default=True)
 
     class Meta:

@@ -169,7 +169,15 @@ def update_item(item_id: int, *, by: Any, result_license_types: list[int] | None
     return item
 
 
-LICENSE_TYPE_FIELDS = ("type_code", "name", "defining_department", "fields", "validity_rule", "is_active")
+LICENSE_TYPE_FIELDS = (
+    "type_code",
+    "name",
+    "defining_department",
+    "fields",
+    "validity_rule",
+    "print_template",
+    "is_active",
+)
 
 
 @transaction.atomic

@@ -131,7 +131,7 @@ def _sign_and_record(license: License, by: Any) -> License:
         "qr": _qr_data_uri(verification_url(license.identifier)),
     }
     with translation.override(settings.LANGUAGE_CODE):  # a license is issued in Chinese, whoever clicks
-        rendered = render_pdf(LICENSE_TEMPLATE, context)
+        rendered = render_pdf(license.license_type.print_template or LICENSE_TEMPLATE, context)
     signed = pdfsign.sign_pdf(
         rendered,
         certificate,

@@ -227,3 +227,18 @@ def test_license_types_are_registered_by_the_city_office(world):
     assert services.create_license_type(by=world.city_admin, **fields).name == "社会保障卡"
     with pytest.raises(ValidationError):
         services.create_license_type(by=world.city_admin, **{**fields, "type_code": "SHORT"})
+
+
+@pytest.mark.parametrize("template", ["../settings.py", "licenses/missing.html", "portal/home.html"])
+def test_a_license_type_prints_only_with_a_shipped_license_template(world, template):
+    from govhall.core.validators import uscc_from_parts
+
+    with pytest.raises(ValidationError) as error:
+        services.create_license_type(
+            by=world.city_admin,
+            type_code=uscc_from_parts("11100000", "MA0000PX") + "901",
+            name="测试证照",
+            defining_department=world.department,
+            print_template=template,
+        )
+    assert "print_template" in error.value.message_dict

@@ -62,6 +62,7 @@ class Command(BaseCommand):
         appointments_demo.load()
         if options["catalog"] == "full":  # the test fixtures (core catalog) add them where a test needs them
             applications_demo.load()
+            call_command("init_pki", verbosity=0)  # the city root and a signing certificate per department
         self.print_credentials(staff, people)
 
     def load_regions(self) -> dict[str, Region]:
