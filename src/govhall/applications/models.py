@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from govhall.accounts.models import EnterpriseProfile
 from govhall.catalog.models import GuideVersion, MaterialRequirement, ServiceItem
+from govhall.core.audit.models import AppendOnlyModel
 from govhall.directory.models import Department
 
 from .storage import material_path, notice_path, private_storage
@@ -385,11 +386,7 @@ class Suspension(models.Model):
         return f"{self.get_procedure_display()} {self.started_at:%Y-%m-%d}"
 
 
-class TimelineRefused(Exception):
-    """A timeline entry was about to be changed or removed: history is appended, never edited."""
-
-
-class TimelineEntry(models.Model):
+class TimelineEntry(AppendOnlyModel):
     """One appended row of an application's history: who (role and scope), when, what, notice."""
 
     application = models.ForeignKey(
@@ -418,14 +415,6 @@ class TimelineEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise TimelineRefused("timeline entries are append-only (办理记录只可追加)")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> Any:
-        raise TimelineRefused("timeline entries are append-only (办理记录只可追加)")
 
     @property
     def to_status_label(self) -> str:

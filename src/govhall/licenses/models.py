@@ -14,26 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from govhall.catalog.models import LicenseType
+from govhall.core.audit.models import AppendOnlyError, AppendOnlyModel  # noqa: F401 (AppendOnlyError is re-exported)
 from govhall.directory.models import Department
-
-
-class AppendOnlyError(RuntimeError):
-    """Ledger rows and status history are never changed or deleted."""
-
-
-class AppendOnly(models.Model):
-    """Rows are inserted once; ``save`` of an existing row and ``delete`` refuse (Art. 23)."""
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise AppendOnlyError(f"{self._meta.label} rows are append-only")
-        return super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AppendOnlyError(f"{self._meta.label} rows are append-only")
 
 
 class CertificateKind(models.TextChoices):
@@ -190,7 +172,7 @@ class License(models.Model):
         return f"{self.license_type.name} {self.identifier}"
 
 
-class LicenseStatusChange(AppendOnly):
+class LicenseStatusChange(AppendOnlyModel):
     """The status history (append-only): who changed it, when, why."""
 
     license = models.ForeignKey(License, on_delete=models.PROTECT, related_name="status_changes")
@@ -211,7 +193,7 @@ class LicenseStatusChange(AppendOnly):
         return f"{self.from_status or '-'} → {self.to_status}"
 
 
-class IssuanceRecord(AppendOnly):
+class IssuanceRecord(AppendOnlyModel):
     """签发台账: one row per signed license file, written by the server at signing time."""
 
     license = models.OneToOneField(License, on_delete=models.PROTECT, related_name="issuance")

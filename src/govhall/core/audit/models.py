@@ -15,11 +15,12 @@ from django.utils.translation import gettext_lazy as _
 
 
 class AppendOnlyError(Exception):
-    """Raised when code tries to change or remove an audit row (审计记录只可追加)."""
+    """Raised when code tries to change or remove an append-only row: the audit trail, an
+    application's timeline, the license ledger and status history (记录只可追加)."""
 
 
 def _refuse(*_args: Any, **_kwargs: Any) -> NoReturn:
-    raise AppendOnlyError("audit rows are append-only / 审计记录只可追加，不得修改或删除")
+    raise AppendOnlyError("append-only rows / 记录只可追加，不得修改或删除")
 
 
 class AppendOnlyQuerySet(models.QuerySet):
