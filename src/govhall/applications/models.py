@@ -186,6 +186,19 @@ class Application(models.Model):
     marker = models.CharField(_("期限标识"), max_length=6, choices=Marker.choices, default=Marker.GREEN)
     decision_reasons = models.TextField(_("决定理由"), blank=True)
     decision_legal_basis = models.TextField(_("决定依据"), blank=True)
+    # Who holds the application now (issue 8: claim from a shared queue, reassignment, handover).
+    # A claim lapses at ``claim_expires_at`` unless the holder acts; an assignment by the department
+    # admin has no expiry.
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("承办人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="assigned_applications",
+    )
+    assigned_at = models.DateTimeField(_("认领/分派时间"), null=True, blank=True)
+    claim_expires_at = models.DateTimeField(_("认领失效时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("办件")
@@ -196,6 +209,7 @@ class Application(models.Model):
             models.Index(fields=["item", "status"], name="application_item_status"),
             models.Index(fields=["status", "acceptance_due"], name="application_acceptance_due"),
             models.Index(fields=["status", "decision_due"], name="application_decision_due"),
+            models.Index(fields=["assignee", "status"], name="application_assignee"),
             # The staff queues, read in their own order (no sort of the whole queue at 1M rows).
             models.Index(
                 fields=["department", "acceptance_due", "id"],
@@ -221,6 +235,10 @@ class Application(models.Model):
                 condition=~Q(capacity=Capacity.OPERATOR) | Q(enterprise__isnull=False),
             ),
             models.CheckConstraint(name="application_extension_at_most_10", condition=Q(extension_days__lte=10)),
+            models.CheckConstraint(
+                name="application_claim_needs_assignee",
+                condition=Q(claim_expires_at__isnull=True) | Q(assignee__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -248,6 +266,16 @@ class Source(models.TextChoices):
     WINDOW_SCAN = "window_scan", _("窗口扫描")
 
 
+class SignatureStatus(models.TextChoices):
+    """Art. 13 (second kind): the digital signature an uploaded PDF carries, as the acceptor sees it."""
+
+    UNCHECKED = "", _("未检查")
+    NONE = "none", _("无数字签名")
+    VALID = "valid", _("签名有效")
+    INVALID = "invalid", _("签名无效")
+    UNTRUSTED = "untrusted", _("签名完整但证书不受信任")
+
+
 class MaterialSubmission(models.Model):
     """One file given for one material requirement of the bound guide version.
 
@@ -260,7 +288,20 @@ class MaterialSubmission(models.Model):
     requirement = models.ForeignKey(
         MaterialRequirement, verbose_name=_("申请材料"), on_delete=models.PROTECT, related_name="+"
     )
-    file = models.FileField(_("文件"), storage=private_storage, upload_to=material_path, max_length=200)
+    # Empty when the material is satisfied by a reference to an e-license (Art. 13: no repeated proof).
+    file = models.FileField(_("文件"), storage=private_storage, upload_to=material_path, max_length=200, blank=True)
+    license = models.ForeignKey(
+        "licenses.License",
+        verbose_name=_("电子证照"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="material_uses",
+    )
+    signature_status = models.CharField(
+        _("数字签名"), max_length=10, choices=SignatureStatus.choices, default=SignatureStatus.UNCHECKED, blank=True
+    )
+    signature_detail = models.JSONField(_("签名检查详情"), default=dict, blank=True)
     original_name = models.CharField(_("原文件名"), max_length=255, help_text=_("仅用于显示"))
     sha256 = models.CharField(_("SHA-256"), max_length=64)
     size = models.PositiveBigIntegerField(_("大小（字节）"))
@@ -280,6 +321,17 @@ class MaterialSubmission(models.Model):
         verbose_name_plural = _("申请材料文件")
         ordering = ["requirement__order", "uploaded_at", "pk"]
         indexes = [models.Index(fields=["application", "requirement"], name="material_submission_req")]
+        constraints = [
+            models.CheckConstraint(
+                name="material_submission_license_or_file",
+                condition=(Q(source=Source.E_LICENSE) & Q(license__isnull=False))
+                | (~Q(source=Source.E_LICENSE) & Q(license__isnull=True) & ~Q(file="")),
+            ),
+            models.CheckConstraint(
+                name="material_submission_signature_valid",
+                condition=Q(signature_status__in=SignatureStatus.values),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.original_name
