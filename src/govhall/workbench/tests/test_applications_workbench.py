@@ -135,6 +135,20 @@ def test_the_detail_shows_answers_materials_deadlines_and_the_actions_of_the_rol
     assert set(page.context["forms"]) == {"accept", "not_accept", "correction"}
 
 
+def test_only_those_allowed_to_reveal_see_the_link_to_the_audited_reveal(staff_client, demo):
+    waiting = _waiting()
+    url = reverse("workbench:application", args=[waiting.uid])
+    reveal = reverse("workbench:reveal_applicant", args=[waiting.applicant_id])
+
+    assert reveal not in staff_client("amr_acceptor").get(url).content.decode()
+
+    supervisor = staff_client("city_admin")
+    page = supervisor.get(url)
+    assert page.status_code == 200
+    assert reveal in page.content.decode()
+    assert waiting.applicant.person.document_number not in supervisor.get(reveal).content.decode()
+
+
 def test_a_material_streams_inline_with_safe_headers(staff_client):
     waiting = _waiting()
     material = waiting.materials.first()

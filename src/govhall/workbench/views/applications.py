@@ -113,6 +113,8 @@ def detail_context(request: HttpRequest, application: Application, forms: dict[s
         "applicant_name": mask_name(applicant.name),
         "applicant_mobile": applicant.masked_mobile,
         "applicant_document": person.masked_document_number if person else "",
+        # The numbers in full only through the audited reveal flow, for those allowed to use it.
+        "can_reveal_applicant": request.user.has_perm("accounts.view_unmasked"),
         "answers": answers(application),
         "materials": list(queries.staff_materials(application)),
         "timeline": list(queries.timeline(application)),
