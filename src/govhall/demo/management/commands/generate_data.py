@@ -409,9 +409,14 @@ class Command(BaseCommand):
         self.refresh_statistics()
 
     def refresh_statistics(self) -> None:
-        """A bulk load leaves the planner's row estimates at zero (nested loops over 10k rows) until
-        autovacuum gets to it: refresh them now, as a DBA would after any bulk load."""
-        if connection.vendor in ("postgresql", "sqlite"):
+        """A bulk load leaves the planner's row estimates at zero (nested loops over 10k rows) and,
+        on PostgreSQL, the visibility map empty (no index-only scans: counting a 60,000-row queue at
+        1M applications read 40,000 heap pages, 200 ms instead of 4 ms) until autovacuum gets to it:
+        do both now, as a DBA would after any bulk load. VACUUM runs outside a transaction."""
+        if connection.vendor == "postgresql" and not connection.in_atomic_block:
+            with connection.cursor() as cursor:
+                cursor.execute("VACUUM (ANALYZE)")
+        elif connection.vendor in ("postgresql", "sqlite"):
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
 
