@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "govhall.appointments",
     "govhall.applications",
     "govhall.licenses",
+    "govhall.feedback",
     "govhall.portal",
     "govhall.workbench",
     "govhall.api",
@@ -381,6 +382,14 @@ APPLICATIONS_SCANNER = env("APPLICATIONS_SCANNER", "noop")  # virus-scanning plu
 APPLICATIONS_YELLOW_SHARE = float(env("APPLICATIONS_YELLOW_SHARE", "0.2"))  # yellow at <= 20 % time left
 APPLICATIONS_STEP_UP_SECONDS = env_int("APPLICATIONS_STEP_UP_SECONDS", 300)  # TOTP re-entry before a decision
 APPLICATIONS_CORRECTION_WORKING_DAYS = env_int("APPLICATIONS_CORRECTION_WORKING_DAYS", 20)  # shown on the notice
+APPLICATIONS_CLAIM_MINUTES = env_int("APPLICATIONS_CLAIM_MINUTES", 120)  # a claim lapses unless its holder acts
+
+# --- Feedback (issue 10) ---
+# Art. 15/16: consultations (2 working days) and complaints (5) are fixed by the regulation; a named
+# 1- or 2-star review must be called back and rectified within this many working days (places use 5
+# or 15); an escalated (reopened) complaint is handled by the office within this many working days.
+FEEDBACK_RECTIFICATION_WORKING_DAYS = env_int("FEEDBACK_RECTIFICATION_WORKING_DAYS", 5)
+FEEDBACK_ESCALATION_WORKING_DAYS = env_int("FEEDBACK_ESCALATION_WORKING_DAYS", 5)
 
 # --- Licenses ---
 # Issue 9: signed electronic licenses (GB/T 36901-36906). Private signing keys are stored encrypted

@@ -167,10 +167,43 @@ def assign_role(
     return assignment
 
 
+# Open work a role assignment is responsible for (issue 8, Art. 23 交接): domains above accounts
+# (applications: the open applications a person holds) register a provider from their
+# ``AppConfig.ready``, so accounts imports none of them. A provider has ``label``,
+# ``count(assignment) -> int`` and ``hand_over(assignment, to, *, by, reason) -> int``.
+OPEN_WORK_PROVIDERS: list = []
+
+
+def register_open_work(provider) -> None:
+    if provider not in OPEN_WORK_PROVIDERS:
+        OPEN_WORK_PROVIDERS.append(provider)
+
+
+def open_work(assignment: RoleAssignment) -> list[tuple[str, int]]:
+    """(label, count) of the work that would be left without a responsible person if it ended."""
+    return [(str(p.label), n) for p in OPEN_WORK_PROVIDERS if (n := p.count(assignment))]
+
+
 @transaction.atomic
-def revoke_role(assignment_id: int, *, by: User, reason: str = "") -> RoleAssignment:
+def revoke_role(assignment_id: int, *, by: User, reason: str = "", handover_to: User | None = None) -> RoleAssignment:
+    """End a role assignment. Refused while the person holds open work in its scope, unless
+    ``handover_to`` is given: then that work is handed over in the same transaction."""
     assignment = RoleAssignment.objects.select_for_update().get(pk=assignment_id)
     ensure_permission(by, "accounts.assign_role", assignment.department or assignment.region or assignment.centre)
+    pending = open_work(assignment) if assignment.revoked_at is None else []
+    if pending and handover_to is None:
+        raise ValidationError(
+            {
+                "handover_to": [
+                    _("%(name)s仍承办%(count)d件%(label)s，请先交接或指定交接人后再撤销角色。")
+                    % {"name": assignment.user.name, "count": count, "label": label}
+                    for label, count in pending
+                ]
+            },
+            code="open_work",
+        )
+    for provider in OPEN_WORK_PROVIDERS if pending else []:
+        provider.hand_over(assignment, handover_to, by=by, reason=reason)
     if assignment.revoked_at is None:
         assignment.revoked_at = timezone.now()
         assignment.save(update_fields=["revoked_at"])

@@ -329,7 +329,7 @@ def remove(request: HttpRequest, uid: UUID, file_id: int):
 @router.get("/{uuid:uid}/files/{file_id}", auth=AUTH, summary="下载本人上传的文件")
 def download_file(request: HttpRequest, uid: UUID, file_id: int):
     application = _mine(request, uid)
-    if not application.materials.filter(pk=file_id).exists():
+    if not application.materials.filter(pk=file_id, license__isnull=True).exists():
         raise HttpError(404, "文件不存在。")
     submission = services.material_for_viewing(file_id, request.auth)
     return FileResponse(

@@ -8,8 +8,10 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
-from govhall.api import accounts, applications_staff, appointments, catalog, directory
+from govhall.api import accounts, applications_assignment, applications_staff, appointments, catalog, directory
 from govhall.api import applications as applications_api
+from govhall.api import applications_channels as channels_api
+from govhall.api import feedback as feedback_api
 from govhall.api import licenses as licenses_api
 from govhall.api.errors import error_response, fields_from_django, fields_from_ninja
 
@@ -26,8 +28,11 @@ api.add_router("/directory", directory.router)
 api.add_router("/catalog", catalog.router)
 api.add_router("/appointments", appointments.router)
 api.add_router("/applications/staff", applications_staff.router)
+api.add_router("/applications/assignment", applications_assignment.router)  # issue 8: claims, handover
+api.add_router("/applications/channels", channels_api.router)  # issue 8: pre-review, window, agents
 api.add_router("/applications", applications_api.router)
 api.add_router("/licenses", licenses_api.router)
+api.add_router("/feedback", feedback_api.router)  # 咨询投诉与好差评 (issue 10)
 
 
 @api.exception_handler(NinjaValidationError)

@@ -13,3 +13,8 @@ class ApplicationsConfig(AppConfig):
         from govhall.core.workdays.calendar import register_deadline_recomputer
 
         register_deadline_recomputer(clocks.recompute_provisional_deadlines)
+
+        from govhall.accounts.services import register_open_work
+        from govhall.applications.assignment import OpenApplications
+
+        register_open_work(OpenApplications())  # a role is not removed while it strands applications

@@ -21,9 +21,12 @@ from govhall.catalog.models import MaterialRequirement
 from govhall.core.audit.services import record
 from govhall.core.permissions import ensure_permission
 from govhall.core.workdays.calendar import WorkCalendar
+from govhall.feedback import evaluations as feedback_evaluations
+from govhall.licenses.from_applications import issue_on_approval
 from govhall.notifications.catalog import TemplateCode
 
 from . import clocks, notify
+from .license_materials import check_at_acceptance
 from .models import (
     Application,
     CorrectionItem,
@@ -89,6 +92,7 @@ def accept(application: Application, by: Any, *, expected: str | None = None, no
     """Accept (受理通知书); the decision clock (Art. 42) runs from now."""
     application = lock(application, expected=expected)
     ensure_permission(by, "applications.accept", application)
+    check_at_acceptance(application, by)
     _accept(application, by, _now(now), deemed=False)
     record(by, "applications.accepted", application, role=Role.ACCEPTOR, scope=_scope(application))
     return application
@@ -487,6 +491,8 @@ def decide(
         at=now,
         extra_fields=("decided_at", "decision_reasons", "decision_legal_basis", *clocks.DEADLINE_FIELDS),
     )
+    if approve:
+        issue_on_approval(application, by)
     notify.to_applicant(application, TemplateCode.APPLICATION_DECIDED, "decided", result=str(Status(target).label))
     record(
         by,
@@ -521,6 +527,7 @@ def conclude(application: Application, by: Any, *, expected: str | None = None) 
     transition(
         application, Status.CONCLUDED, by=by, action="concluded", role=Role.ACCEPTOR, extra_fields=("closed_at",)
     )
+    feedback_evaluations.invite_for_application(application)  # Art. 16: invited once to rate
     record(by, "applications.concluded", application, scope=_scope(application))
     return application
 
@@ -548,7 +555,9 @@ def terminate(application: Application, by: Any, *, reason: str, expected: str |
 
 
 def material_for_viewing(submission_id: int, by: Any) -> MaterialSubmission:
-    """A material file, for a face to stream, after the permission check (never a direct URL)."""
+    """A material, for a face to stream, after the permission check (never a direct URL). One
+    satisfied by an e-license has no file: faces stream its license through the licenses domain,
+    which records the access."""
     submission = MaterialSubmission.objects.select_related("application__item").get(pk=submission_id)
     ensure_permission(by, "applications.view", submission.application)
     return submission

@@ -28,6 +28,7 @@ from .storage import material_path, notice_path, private_storage
 class Status(models.TextChoices):
     DRAFT = "draft", _("草稿")
     SUBMITTED = "submitted", _("已提交待预审")
+    PRE_REVIEWED = "pre_reviewed", _("预审通过，待现场核验")
     AWAITING_ACCEPTANCE = "awaiting_acceptance", _("已提交，待受理")
     CORRECTION_REQUESTED = "correction_requested", _("待补正")
     ACCEPTED = "accepted", _("已受理")
@@ -47,6 +48,7 @@ S = Status
 WITHDRAWABLE = (
     S.DRAFT,
     S.SUBMITTED,
+    S.PRE_REVIEWED,
     S.AWAITING_ACCEPTANCE,
     S.CORRECTION_REQUESTED,
     S.ACCEPTED,
@@ -59,9 +61,14 @@ WITHDRAWABLE = (
 # in review (it may still be suspended); it is recorded on the row and in the timeline.
 ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
     S.DRAFT: frozenset({S.SUBMITTED, S.AWAITING_ACCEPTANCE, S.WITHDRAWN}),
-    S.SUBMITTED: frozenset({S.AWAITING_ACCEPTANCE, S.CORRECTION_REQUESTED, S.NOT_ACCEPTED, S.WITHDRAWN}),
+    # Pre-review (Art. 12, issue 8): passed -> PRE_REVIEWED, then the on-site continuation; returned ->
+    # CORRECTION_REQUESTED, and the response comes back to SUBMITTED (pre-review again).
+    S.SUBMITTED: frozenset(
+        {S.PRE_REVIEWED, S.AWAITING_ACCEPTANCE, S.CORRECTION_REQUESTED, S.NOT_ACCEPTED, S.WITHDRAWN}
+    ),
+    S.PRE_REVIEWED: frozenset({S.AWAITING_ACCEPTANCE, S.WITHDRAWN}),
     S.AWAITING_ACCEPTANCE: frozenset({S.ACCEPTED, S.NOT_ACCEPTED, S.CORRECTION_REQUESTED, S.WITHDRAWN}),
-    S.CORRECTION_REQUESTED: frozenset({S.AWAITING_ACCEPTANCE, S.WITHDRAWN, S.TERMINATED}),
+    S.CORRECTION_REQUESTED: frozenset({S.SUBMITTED, S.AWAITING_ACCEPTANCE, S.WITHDRAWN, S.TERMINATED}),
     S.ACCEPTED: frozenset({S.IN_REVIEW, S.APPROVED, S.REFUSED, S.WITHDRAWN, S.TERMINATED}),
     S.IN_REVIEW: frozenset({S.IN_REVIEW, S.SUSPENDED, S.APPROVED, S.REFUSED, S.WITHDRAWN, S.TERMINATED}),
     S.SUSPENDED: frozenset({S.IN_REVIEW, S.WITHDRAWN, S.TERMINATED}),
@@ -199,6 +206,26 @@ class Application(models.Model):
     )
     assigned_at = models.DateTimeField(_("认领/分派时间"), null=True, blank=True)
     claim_expires_at = models.DateTimeField(_("认领失效时间"), null=True, blank=True)
+    # Channels (issue 8). Pre-review (Art. 12): due within 30 office minutes of the handling
+    # department (``office_clock``); a special-or-complex item is exempt, with its own limit.
+    pre_review_due = models.DateTimeField(_("预审期限"), null=True, blank=True)
+    pre_review_exempt = models.BooleanField(_("特殊复杂事项（不适用30分钟预审时限）"), default=False)
+    pre_reviewed_at = models.DateTimeField(_("预审完成时间"), null=True, blank=True)
+    # Window intake (Art. 9): the centre whose comprehensive window registered or continued it.
+    intake_centre = models.ForeignKey(
+        "directory.ServiceCentre",
+        verbose_name=_("受理窗口所在中心"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    # Agent (代办): the principal's authorisation document, private and content-checked like materials.
+    authorisation = models.FileField(
+        _("授权委托书"), storage=private_storage, upload_to=material_path, max_length=200, blank=True
+    )
+    authorisation_name = models.CharField(_("授权委托书原文件名"), max_length=255, blank=True)
+    authorisation_sha256 = models.CharField(_("授权委托书SHA-256"), max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("办件")
@@ -315,6 +342,16 @@ class MaterialSubmission(models.Model):
         "self", verbose_name=_("被替换为"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     removed_at = models.DateTimeField(_("删除时间"), null=True, blank=True, help_text=_("草稿中删除"))
+    # Art. 9: the window checked the original document against this file (who and when).
+    original_verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("原件核验人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    original_verified_at = models.DateTimeField(_("原件核验时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("申请材料文件")

@@ -10,6 +10,9 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from django.conf import settings
+from django.urls import reverse
+
 from govhall.core.workdays.calendar import BEIJING
 from govhall.notifications import services as notifications
 from govhall.notifications.catalog import TemplateCode
@@ -55,3 +58,23 @@ def to_staff(application: Application, people: list[Any], code: str, key: str, *
 
 def now_text(moment: datetime.datetime) -> str:
     return moment.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M")
+
+
+def booking_link(application: Application) -> str:
+    """The short portal link that opens the booking flow for this application (Art. 12: after the
+    pre-review the applicant comes on site once); short so the SMS fits two segments."""
+    base = getattr(settings, "LICENSES_PUBLIC_BASE_URL", "").rstrip("/")
+    return base + reverse("portal:pre_review_booking", args=[application.business_number])
+
+
+def pre_review_passed(application: Application) -> None:
+    """Art. 12: the pre-review passed; come on site with the originals, book a visit (link)."""
+    to_applicant(application, TemplateCode.PRE_REVIEW_PASSED, "pre_review_passed", link=booking_link(application))
+
+
+def window_account_created(person: Any) -> None:
+    """A walk-in applicant's account opened by the window (Art. 9): how to log in later."""
+    if person.mobile:
+        notifications.send(
+            TemplateCode.WINDOW_ACCOUNT_CREATED, person, {"name": person.name}, dedupe_key=f"window_account:{person.pk}"
+        )

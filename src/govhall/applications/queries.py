@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import CharField, F, Func, JSONField, Q, QuerySet, TextField
+from django.db.models import Case, CharField, Count, F, Func, JSONField, Q, QuerySet, TextField, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -20,6 +20,7 @@ from govhall.accounts.models import OperatorAuthorisation, Role
 from govhall.core.crypto import blind_index
 from govhall.core.permissions import ensure_permission
 
+from . import assignment as holding
 from .models import OPEN_STATUSES, Application, Status, TimelineEntry
 from .rules import STAFF_ROLES
 
@@ -207,12 +208,17 @@ class StageKey(Func):
 # current stage (see ``staff_queue``).
 QUEUES: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
     "acceptance": (_("待受理"), (Status.SUBMITTED, Status.AWAITING_ACCEPTANCE), (Role.ACCEPTOR,)),
+    # Issue 8 (Art. 12): pre-reviews, soonest due first; passed ones wait for the on-site check.
+    "pre_review": (_("待预审"), (Status.SUBMITTED,), (Role.ACCEPTOR,)),
     "review": (_("审查中"), (Status.ACCEPTED, Status.IN_REVIEW), STAFF_ROLES),
     "decision": (_("待决定"), (Status.ACCEPTED, Status.IN_REVIEW), (Role.DECIDER,)),
     "extension": (_("延期审批"), (Status.ACCEPTED, Status.IN_REVIEW, Status.SUSPENDED), (Role.DEPARTMENT_HEAD,)),
     "correction": (_("补正中"), (Status.CORRECTION_REQUESTED,), STAFF_ROLES),
     "suspended": (_("特别程序中"), (Status.SUSPENDED,), STAFF_ROLES),
     "issuance": (_("待送达"), (Status.APPROVED, Status.REFUSED, Status.RESULT_ISSUED), (Role.ACCEPTOR, Role.DECIDER)),
+    # Issue 8: what the user claimed or was assigned, in every open status.
+    "claimed": (_("我认领的"), OPEN_STATUSES, STAFF_ROLES),
+    "on_site": (_("待现场核验"), (Status.PRE_REVIEWED,), STAFF_ROLES),  # issue 8: passed pre-reviews
     "closed": (
         _("已办结"),
         (Status.CONCLUDED, Status.NOT_ACCEPTED, Status.WITHDRAWN, Status.TERMINATED),
@@ -289,6 +295,8 @@ def staff_queue(
         rows = rows.filter(waiting)
     elif queue == "extension":
         rows = rows.filter(extension_days=0, marker__in=("yellow", "red"))
+    elif queue == "claimed":
+        rows = rows.filter(holding.live_q(), assignee=user)
     if item:
         rows = rows.filter(item_id=item)
     if status:
@@ -300,8 +308,19 @@ def staff_queue(
     order = ("-closed_at", "-pk") if queue == "closed" else ("decision_due", "acceptance_due", "pk")
     if queue == "acceptance":
         order = ("acceptance_due", "pk")
+    if queue == "pre_review":
+        order = ("pre_review_due", "pk")
     rows = rows.select_related("item", "item__department", "applicant", "version").defer(*_QUEUE_DEFERRED)
-    return rows.order_by(*order)
+    return with_holder(rows).order_by(*order)
+
+
+def with_holder(rows: QuerySet[Application]) -> QuerySet[Application]:
+    """``holder_id`` / ``holder_name`` on each row: who holds it now (an expired claim: nobody)."""
+    live = holding.live_q()
+    return rows.annotate(
+        holder_id=Case(When(live, then=F("assignee_id")), default=None),
+        holder_name=Case(When(live, then=F("assignee__name")), default=None, output_field=CharField()),
+    )
 
 
 def _large_columns(model: Any, prefix: str, keep: tuple[str, ...] = ()) -> list[str]:
@@ -336,8 +355,12 @@ _QUEUE_DEFERRED = _queue_deferred()
 
 def staff_application(user: Any, uid: Any) -> Application:
     """One application for a staff member of its department (or supervision); ``PermissionDenied``
-    alike for "another department" and "no such application"."""
-    return application_for(user, uid=uid)
+    alike for "another department" and "no such application". Carries ``holder`` (who holds it
+    now, issue 8) and ``may_claim`` (the user may take it from the shared queue) for the page."""
+    application = application_for(user, uid=uid)
+    application.holder = holding.holder(application)
+    application.may_claim = application.holder is None and user.has_perm("applications.claim", application)
+    return application
 
 
 def staff_materials(application: Application) -> QuerySet[Any]:
@@ -347,3 +370,99 @@ def staff_materials(application: Application) -> QuerySet[Any]:
         .select_related("requirement")
         .order_by("requirement__order", "uploaded_at", "pk")
     )
+
+
+# --- channels (issue 8) ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PreReviewTimeliness:
+    """Art. 12 supervision: pre-reviews finished (passed or returned), how many within their
+    30 office minutes, how many still open; special-or-complex items are not counted."""
+
+    finished: int
+    in_time: int
+    open: int
+
+    @property
+    def share(self) -> float | None:
+        return self.in_time / self.finished if self.finished else None
+
+
+def pre_review_timeliness(rows: QuerySet[Application]) -> PreReviewTimeliness:
+    """Over ``rows`` (e.g. the applications a supervisor oversees): one aggregate query."""
+    counted = rows.filter(channel="pre_review", pre_review_exempt=False, pre_review_due__isnull=False)
+    figures = counted.aggregate(
+        finished=Count("pk", filter=Q(pre_reviewed_at__isnull=False)),
+        in_time=Count("pk", filter=Q(pre_reviewed_at__isnull=False, pre_reviewed_at__lte=F("pre_review_due"))),
+        open=Count("pk", filter=Q(pre_reviewed_at__isnull=True, status=Status.SUBMITTED)),
+    )
+    return PreReviewTimeliness(**figures)
+
+
+def supervised(user: Any) -> QuerySet[Application]:
+    """The applications of the departments in the regions the user supervises (city or district office)."""
+    regions = [
+        assignment.region_id
+        for assignment in user.active_assignments
+        if assignment.role in (Role.CITY_ADMIN, Role.DISTRICT_ADMIN) and assignment.region_id
+    ]
+    if not regions:
+        return Application.objects.none()
+    return Application.objects.filter(
+        Q(department__region_id__in=regions)
+        | Q(department__region__parent_id__in=regions)
+        | Q(department__region__parent__parent_id__in=regions)
+    )
+
+
+def window_application(user: Any, business_number: str) -> Application | None:
+    """An application found by its business number at the window: only one the user's centre may
+    take (the guide lists the centre); ``None`` alike for unknown and not allowed."""
+    try:
+        application = application_for(user, business_number=(business_number or "").strip())
+    except PermissionDenied:
+        return None
+    return application if user.has_perm("applications.window", application) else None
+
+
+# --- who holds what (issue 8 item 4: the department admin's reassignment and handover pages) ----
+
+
+def administered_departments(user: Any) -> list[Any]:
+    """The departments where the user is department admin (they reassign and hand over there)."""
+    from govhall.directory.models import Department
+
+    ids = {a.department_id for a in user.active_assignments if a.role == Role.DEPARTMENT_ADMIN and a.department_id}
+    return list(Department.objects.filter(pk__in=ids).order_by("name"))
+
+
+def department_open(department_id: int, *, holder: int | None = None, unheld: bool = False) -> QuerySet[Application]:
+    """The department's open applications with who holds each, soonest due first."""
+    rows = with_holder(Application.objects.filter(department_id=department_id, status__in=OPEN_STATUSES))
+    if holder:
+        rows = rows.filter(holder_id=holder)
+    elif unheld:
+        rows = rows.filter(holder_id__isnull=True)
+    return rows.select_related("item", "version").order_by("decision_due", "acceptance_due", "pk")
+
+
+def holdings(department_id: int) -> list[dict[str, Any]]:
+    """Per staff member: how many open applications they hold in the department."""
+    return list(
+        Application.objects.filter(holding.live_q(), department_id=department_id, status__in=OPEN_STATUSES)
+        .values("assignee_id", "assignee__name", "assignee__username")
+        .annotate(count=Count("pk"))
+        .order_by("assignee__name")
+    )
+
+
+def colleagues(department_id: int, *, exclude: int | None = None) -> list[Any]:
+    """Staff holding a handling role in the department: who may receive reassigned work."""
+    from govhall.accounts.models import RoleAssignment, User
+
+    users = RoleAssignment.objects.active().filter(
+        department_id=department_id, role__in=(Role.ACCEPTOR, Role.REVIEWER, Role.DECIDER, Role.DEPARTMENT_HEAD)
+    )
+    rows = User.objects.filter(pk__in=users.values("user_id"), is_active=True).order_by("name")
+    return list(rows.exclude(pk=exclude) if exclude else rows)

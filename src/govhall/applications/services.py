@@ -6,6 +6,8 @@ Applicant side in ``submission``, department side in ``handling``; the status mo
 
 from __future__ import annotations
 
+from .assignment import claim, hand_over, reassign, release  # noqa: F401 (issue 8: who holds it)
+from .channels import *  # noqa: F403 (issue 8: pre-review, window intake, instant items, agents)
 from .handling import (
     accept,
     complete_stage,

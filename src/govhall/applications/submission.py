@@ -27,8 +27,10 @@ from govhall.core.audit.services import record
 from govhall.core.permissions import ensure_permission
 from govhall.core.uploads import HEAD_BYTES, check_upload, detect_type
 from govhall.core.workdays.calendar import BEIJING, WorkCalendar
+from govhall.licenses.signatures import check_upload as check_signature
 
-from . import clocks, notify
+from . import clocks, notify, office_clock
+from .license_materials import sync_draft as sync_library_materials
 from .models import (
     WITHDRAWABLE,
     Application,
@@ -81,6 +83,14 @@ def _published_version(item: ServiceItem) -> Any:
     return item.published_version
 
 
+def _check_channel(item: ServiceItem, channel: str) -> None:
+    """Online or pre-review (Art. 12: only items offering 网上预审); window intake is the window's."""
+    if channel == Channel.PRE_REVIEW and not item.pre_review:
+        raise ValidationError(_("该事项不提供网上预审。"), code="channel")
+    if channel not in (Channel.ONLINE, Channel.PRE_REVIEW):
+        raise ValidationError(_("申请渠道无效。"), code="channel")
+
+
 @transaction.atomic
 def start_draft(
     by: Any,
@@ -94,6 +104,7 @@ def start_draft(
     """A new draft bound to the item's current guide version (the application keeps that version)."""
     ensure_permission(by, "applications.apply")
     item = ServiceItem.objects.select_related("department", "published_version").get(pk=item.pk)
+    _check_channel(item, channel)
     applicant = _acting(by, capacity, enterprise)
     application = Application.objects.create(
         applicant=applicant,
@@ -105,6 +116,7 @@ def start_draft(
         channel=channel,
         form_data=dict(answers or {}),
     )
+    sync_library_materials(application, by)
     record(by, "applications.draft_started", application, after={"item": item.implementation_code})
     return application
 
@@ -120,6 +132,7 @@ def save_draft(application: Application, by: Any, answers: Mapping[str, Any]) ->
         raise ValidationError(_("表单数据格式无效。"), code="form")
     application.form_data = dict(answers)
     application.save(update_fields=["form_data", "updated_at"])
+    sync_library_materials(application, by)
     record(by, "applications.draft_saved", application)
     return application
 
@@ -190,6 +203,7 @@ def _store(
         source=source,
         uploaded_by=by,
     )
+    submission.signature_status, submission.signature_detail = check_signature(upload, content_type)
     submission._extension = MATERIAL_TYPES[content_type][0]  # from the content, never from the name
     submission.file.save("material", upload, save=False)
     submission.save()
@@ -233,10 +247,33 @@ def remove_material(submission: MaterialSubmission, by: Any) -> None:
 # --- completeness ---------------------------------------------------------------------------------
 
 
-def needed_requirements(application: Application) -> list[MaterialRequirement]:
-    """Required materials, and conditional ones whose condition holds for the answers."""
+def correction_returns_to(application: Application) -> str:
+    """Where a correction response goes: back to pre-review when the pre-review returned it
+    (Art. 12, issue 8), else to acceptance."""
+    entry = application.timeline.filter(to_status=Status.CORRECTION_REQUESTED).order_by("-at", "-pk").first()
+    return (
+        Status.SUBMITTED if entry is not None and entry.from_status == Status.SUBMITTED else Status.AWAITING_ACCEPTANCE
+    )
+
+
+def in_pre_review(application: Application) -> bool:
+    """Before the on-site check of a pre-review application (draft, pre-review, or its correction)."""
+    if application.channel != Channel.PRE_REVIEW:
+        return False
+    if application.status == Status.CORRECTION_REQUESTED:
+        return correction_returns_to(application) == Status.SUBMITTED
+    return application.status in (Status.DRAFT, Status.SUBMITTED)
+
+
+def needed_requirements(application: Application, *, pre_review: bool | None = None) -> list[MaterialRequirement]:
+    """Required materials, and conditional ones whose condition holds for the answers; during a
+    pre-review only those the guide version marks ``needed_for_pre_review`` (Art. 12)."""
+    if pre_review is None:
+        pre_review = in_pre_review(application)
     needed = []
     for requirement in application.version.materials.all():
+        if pre_review and not requirement.needed_for_pre_review:
+            continue
         if requirement.necessity == Necessity.REQUIRED or (
             requirement.condition and condition_holds(requirement.condition, application.form_data)
         ):
@@ -244,16 +281,19 @@ def needed_requirements(application: Application) -> list[MaterialRequirement]:
     return needed
 
 
-def completeness_errors(application: Application) -> dict[str, list[str]]:
-    """Every problem at once: form fields (``form.<key>``) and missing materials (``material.<id>``)."""
+def completeness_errors(application: Application, *, pre_review: bool | None = None) -> dict[str, list[str]]:
+    """Every problem at once: form fields (``form.<key>``), missing materials (``material.<id>``),
+    and an agent's missing authorisation document (``authorisation``)."""
     errors = {
         f"form.{key}": messages
         for key, messages in validate_answers(application.version.form_definition or {}, application.form_data).items()
     }
     present = set(_current(application).values_list("requirement_id", flat=True))
-    for requirement in needed_requirements(application):
+    for requirement in needed_requirements(application, pre_review=pre_review):
         if requirement.pk not in present:
             errors[f"material.{requirement.pk}"] = [_("请上传“%(name)s”。") % {"name": requirement.name}]
+    if application.capacity == Capacity.AGENT and not application.authorisation:
+        errors["authorisation"] = [_("代办须上传委托人签署的授权委托书。")]
     return errors
 
 
@@ -286,25 +326,35 @@ def submit(application: Application, by: Any, *, now: datetime.datetime | None =
         raise ValidationError(_("该申请已提交。"), code="conflict")
     if application.item.published_version_id != application.version_id:
         raise ValidationError(_("办事指南已更新，请按现行指南重新填写申请。"), code="guide_changed")
+    sync_library_materials(application, by)
     _raise_if_incomplete(application)
+    number_and_send(application, by, now, role="applicant")
+    record(by, "applications.submitted", application, after={"business_number": application.business_number})
+    return application
+
+
+def number_and_send(application: Application, by: Any, now: datetime.datetime, *, role: str) -> None:
+    """The common end of every submission, online or at the window (one numbering scheme, one
+    receipt, Art. 11): business number, clocks, timeline, SMS receipt. The caller holds the lock."""
     application.business_number = next_business_number(
         application.item.implementation_code, timezone.localdate(now, timezone=BEIJING)
     )
     application.submitted_at = now
     _receive(application, now)
-    target = Status.SUBMITTED if application.channel == Channel.PRE_REVIEW else Status.AWAITING_ACCEPTANCE
+    extra: tuple[str, ...] = ()
+    target = Status.AWAITING_ACCEPTANCE
+    if application.channel == Channel.PRE_REVIEW:
+        target, extra = Status.SUBMITTED, office_clock.start(application, now)
     transition(
         application,
         target,
         by=by,
         action="submitted",
-        role="applicant",
+        role=role,
         at=now,
-        extra_fields=("business_number", "submitted_at", "received_at", *clocks.DEADLINE_FIELDS),
+        extra_fields=("business_number", "submitted_at", "received_at", *clocks.DEADLINE_FIELDS, *extra),
     )
     notify.receipt(application)
-    record(by, "applications.submitted", application, after={"business_number": application.business_number})
-    return application
 
 
 @transaction.atomic
@@ -407,14 +457,17 @@ def respond_to_correction(
     _replace_materials(application, uploads, by)
     _raise_if_incomplete(application)
     _receive(application, now)
+    target, extra = correction_returns_to(application), ()
+    if target == Status.SUBMITTED:
+        extra = office_clock.start(application, now)
     transition(
         application,
-        Status.AWAITING_ACCEPTANCE,
+        target,
         by=by,
         action="correction_submitted",
         role="applicant",
         at=now,
-        extra_fields=("form_data", "received_at", *clocks.DEADLINE_FIELDS),
+        extra_fields=("form_data", "received_at", *clocks.DEADLINE_FIELDS, *extra),
     )
     record(by, "applications.correction_submitted", application, after={"fields": sorted(_changed_fields(old, new))})
     return application

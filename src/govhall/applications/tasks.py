@@ -4,6 +4,7 @@ The sweep records deemed acceptance (Licensing Law Art. 32) and keeps the deadli
 applications current: yellow (≤ ``APPLICATIONS_YELLOW_SHARE`` of the time left) warns the
 responsible staff, red (overdue) warns them and the supervising office. Each application is its own
 short transaction; a marker change is notified once (the SMS dedupe key carries the marker).
+Expired claims (issue 8) are cleared and recorded (``assignment.expire_claims``).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from govhall.core.audit.services import record
 from govhall.core.workdays.calendar import BEIJING, WorkCalendar
 from govhall.notifications.catalog import TemplateCode
 
-from . import clocks, handling, notify
+from . import assignment, clocks, handling, notify
 from .models import Application, Marker, Status
 
 ACCEPTANCE_CLOCK = (Status.SUBMITTED, Status.AWAITING_ACCEPTANCE)
@@ -126,6 +127,7 @@ def sweep(now: datetime.datetime | None = None) -> dict[str, int]:
     )
     changed = [update_marker(pk, today, calendar) for pk in open_ids.iterator()]
     return {
+        "claims_expired": assignment.expire_claims(now),
         "deemed_accepted": deemed,
         "yellow": changed.count(Marker.YELLOW),
         "red": changed.count(Marker.RED),

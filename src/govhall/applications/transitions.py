@@ -53,8 +53,10 @@ def append(
     at: datetime.datetime | None = None,
 ) -> TimelineEntry:
     """Append one timeline row (also for actions that keep the status, e.g. an extension)."""
+    from .assignment import after_action
+
     actor = by if getattr(by, "pk", None) else None
-    return TimelineEntry.objects.create(
+    entry = TimelineEntry.objects.create(
         application=application,
         at=at or timezone.now(),
         actor=actor,
@@ -67,6 +69,8 @@ def append(
         comment=comment,
         notice=notice,
     )
+    after_action(entry)  # who holds it (issue 8): the holder's claim moves on, or the holding ends
+    return entry
 
 
 def transition(

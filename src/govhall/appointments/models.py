@@ -187,7 +187,16 @@ class Appointment(models.Model):
         related_name="+",
     )
     # Filled by the applications domain when the visit belongs to an application (Art. 12).
-    business_number = models.CharField(_("业务编号"), max_length=32, null=True, blank=True)
+    business_number = models.CharField(_("业务编号"), max_length=48, null=True, blank=True)
+    # The pre-reviewed application this visit continues (issue 8); set by ``services.book``.
+    application = models.ForeignKey(
+        "applications.Application",
+        verbose_name=_("办件"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="appointments",
+    )
     created_at = models.DateTimeField(_("预约时间"), auto_now_add=True)
 
     class Meta:

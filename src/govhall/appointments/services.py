@@ -29,6 +29,7 @@ from govhall.catalog.models import GuideVersion, ServiceItem
 from govhall.core.audit.services import record
 from govhall.core.permissions import ensure_permission
 from govhall.core.workdays.calendar import BEIJING, WorkCalendar
+from govhall.feedback import evaluations as feedback_evaluations
 
 from .models import (
     ALLOWED_TRANSITIONS,
@@ -220,6 +221,22 @@ def _cancellation_sms(appointment: Appointment, reason: str) -> None:
     _notify(appointment, TemplateCode.APPOINTMENT_CANCELLED, key=str(appointment.pk), reason=reason)
 
 
+def _own_application(applicant: Any, item: ServiceItem, business_number: str | None) -> Any:
+    """The applicant's own application of this item with that number (issue 8: the visit continues
+    a pre-reviewed application); ``None`` for a number that is not theirs (nothing is revealed)."""
+    if not business_number:
+        return None
+    from django.db.models import Q
+
+    from govhall.applications.models import Application
+
+    return (
+        Application.objects.filter(business_number=business_number, item=item)
+        .filter(Q(applicant=applicant) | Q(acting_person=applicant))
+        .first()
+    )
+
+
 # --- the applicant --------------------------------------------------------------------------------
 
 
@@ -237,7 +254,7 @@ def book(
     or "该时段刚刚约满" when another booking took the last seat first. ``business_number`` links the
     visit to a pre-reviewed application (Art. 12); the applications domain reads it."""
     now = _now(now)
-    business_number = (business_number or "").strip()[:32] or None
+    business_number = (business_number or "").strip()[:48] or None
     ensure_permission(applicant, "appointments.book")
     _lock_person(applicant)
     item = ServiceItem.objects.get(pk=item.pk)
@@ -247,7 +264,12 @@ def book(
     _check_person(applicant, slot, now)
     take_seat(slot.pk)
     appointment = _create_with_code(
-        applicant=applicant, item=item, centre=slot.capacity.centre, slot=slot, business_number=business_number
+        applicant=applicant,
+        item=item,
+        centre=slot.capacity.centre,
+        slot=slot,
+        business_number=business_number,
+        application=_own_application(applicant, item, business_number),
     )
     _event(appointment, "booked", by=applicant)
     _confirmation_sms(appointment)
@@ -356,6 +378,7 @@ def serve(appointment: Appointment, by: Any, *, now: datetime.datetime | None = 
     _move(appointment, Status.SERVED, by=by, action="served")
     appointment.served_at, appointment.served_by = _now(now), by
     appointment.save(update_fields=["status", "served_at", "served_by"])
+    feedback_evaluations.invite_for_appointment(appointment)  # Art. 16: invited once to rate
     record(by, "appointments.served", appointment, scope=f"centre:{appointment.centre_id}")
     return appointment
 

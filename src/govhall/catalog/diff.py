@@ -53,6 +53,7 @@ MATERIAL_ATTRIBUTES = (
     "paper_spec",
     "notes",
     "acceptance_standard",
+    "needed_for_pre_review",
     "non_shareable_legal_basis",
     "replacing_license_types",
     "blank_form",

@@ -94,6 +94,7 @@ def material_to_dict(material: MaterialRequirement, code: str, form_definition: 
         "paper_spec": material.paper_spec,
         "notes": material.notes,
         "acceptance_standard": material.acceptance_standard,
+        "needed_for_pre_review": material.needed_for_pre_review,
         "replacing_license_types": [
             {"type_code": lt.type_code, "name": lt.name} for lt in material.replacing_license_types.all()
         ],

@@ -375,6 +375,8 @@ class MaterialRequirement(models.Model):
     paper_spec = models.CharField(_("纸质规格"), max_length=50, blank=True)
     notes = models.TextField(_("填报须知"), blank=True)
     acceptance_standard = models.TextField(_("受理标准"), blank=True)
+    # Art. 12: what an applicant uploads for online pre-review; the rest is checked on site.
+    needed_for_pre_review = models.BooleanField(_("网上预审需提交"), default=False)
     replacing_license_types = models.ManyToManyField(
         LicenseType, verbose_name=_("可替代的电子证照"), blank=True, related_name="replaceable_materials"
     )

@@ -82,6 +82,7 @@ MATERIAL_FIELDS = (
     "paper_spec",
     "notes",
     "acceptance_standard",
+    "needed_for_pre_review",
     "non_shareable_legal_basis",
     "blank_form",
     "sample",

@@ -211,3 +211,131 @@ class IssuanceRecord(AppendOnlyModel):
 
     def __str__(self) -> str:
         return self.identifier
+
+
+# --- step 2: the wallet, sharing, access log, outages, deferred issuance ----------------------------
+
+
+class AccessKind(models.TextChoices):
+    STAFF = "staff", _("工作人员调用")
+    SHARE = "share", _("分享链接使用")
+
+
+class LicenseAccess(AppendOnlyModel):
+    """证照使用记录: every use of a license by staff or by a sharing client, shown to the holder
+    (issue 9 item 5: who used my license, when, why). Append-only."""
+
+    license = models.ForeignKey(License, verbose_name=_("电子证照"), on_delete=models.PROTECT, related_name="accesses")
+    kind = models.CharField(_("方式"), max_length=8, choices=AccessKind.choices)
+    accessor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("使用人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    accessor_label = models.CharField(_("使用人"), max_length=200)
+    purpose = models.CharField(_("用途"), max_length=200)
+    reference = models.CharField(_("关联办件"), max_length=64, blank=True)
+    share_link = models.ForeignKey(
+        "ShareLink", verbose_name=_("分享链接"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    ip = models.GenericIPAddressField(_("IP 地址"), null=True, blank=True)
+    at = models.DateTimeField(_("时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("证照使用记录")
+        verbose_name_plural = _("证照使用记录")
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["license", "-at"], name="license_access_by_license")]
+
+    def __str__(self) -> str:
+        return f"{self.accessor_label} {self.purpose}"
+
+
+class ShareLink(models.Model):
+    """A one-time link to one license with a stated purpose, valid for a few minutes. Only the
+    SHA-256 of the token is stored; the link is consumed by an explicit POST, never by a GET."""
+
+    license = models.ForeignKey(
+        License, verbose_name=_("电子证照"), on_delete=models.PROTECT, related_name="share_links"
+    )
+    token_hash = models.CharField(_("令牌哈希"), max_length=64, unique=True, editable=False)
+    purpose = models.CharField(_("用途"), max_length=200)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("分享人"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
+    expires_at = models.DateTimeField(_("失效时间"))
+    consumed_at = models.DateTimeField(_("使用时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("证照分享链接")
+        verbose_name_plural = _("证照分享链接")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.purpose
+
+
+class Outage(models.Model):
+    """Art. 14 para 3: a department cannot issue or update licenses of some types for a while;
+    the city office sees it and applications fall back to uploads."""
+
+    department = models.ForeignKey(
+        Department, verbose_name=_("部门"), on_delete=models.PROTECT, related_name="license_outages"
+    )
+    license_types = models.ManyToManyField(LicenseType, verbose_name=_("受影响的证照类型"), related_name="outages")
+    starts_at = models.DateTimeField(_("开始时间"))
+    ends_at = models.DateTimeField(_("结束时间"), null=True, blank=True, help_text=_("留空为恢复时间未定"))
+    reason = models.CharField(_("原因"), max_length=500)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("登记人"), on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("登记时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("证照服务中断告知")
+        verbose_name_plural = _("证照服务中断告知")
+        ordering = ["-starts_at"]
+        constraints = [
+            models.CheckConstraint(
+                name="license_outage_ends_after_start",
+                condition=Q(ends_at__isnull=True) | Q(ends_at__gt=models.F("starts_at")),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.department} {self.reason[:20]}"
+
+    def covers(self, moment) -> bool:
+        return self.starts_at <= moment and (self.ends_at is None or moment < self.ends_at)
+
+
+class PendingIssuance(models.Model):
+    """An approved application whose license could not be issued at once (an outage, or no signing
+    certificate yet): the sweep issues it when it can."""
+
+    application = models.ForeignKey(
+        "applications.Application", verbose_name=_("办件"), on_delete=models.PROTECT, related_name="pending_licenses"
+    )
+    license_type = models.ForeignKey(LicenseType, verbose_name=_("证照类型"), on_delete=models.PROTECT)
+    reason = models.CharField(_("暂缓原因"), max_length=500)
+    created_at = models.DateTimeField(_("登记时间"), default=timezone.now)
+    attempts = models.PositiveIntegerField(_("尝试次数"), default=0)
+    license = models.OneToOneField(
+        License, verbose_name=_("已颁发证照"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    issued_at = models.DateTimeField(_("颁发时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("待颁发证照")
+        verbose_name_plural = _("待颁发证照")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["application", "license_type"], name="license_pending_once_per_type")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.license_type} ({self.reason[:20]})"

@@ -10,6 +10,7 @@ ledger's signing time invalidates what it signed. Results use the codes of real 
 from __future__ import annotations
 
 import datetime
+import functools
 import hashlib
 from dataclasses import dataclass, field
 from enum import IntEnum
@@ -140,8 +141,18 @@ def _chains_to_root(certificate: Certificate) -> bool:
     issuer = certificate.issuer
     if issuer is None or issuer.kind != CertificateKind.ROOT or issuer.is_revoked:
         return False
+    return _issued_by(certificate.pem, issuer.pem)
+
+
+@functools.lru_cache(maxsize=256)
+def _issued_by(pem: str, issuer_pem: str) -> bool:
+    """The certificate's signature by the issuer's key (pure function of the two PEMs: cached)."""
+    from cryptography import x509
+
     try:
-        pki.x509_of(certificate).verify_directly_issued_by(pki.x509_of(issuer))
+        x509.load_pem_x509_certificate(pem.encode("ascii")).verify_directly_issued_by(
+            x509.load_pem_x509_certificate(issuer_pem.encode("ascii"))
+        )
     except (ValueError, TypeError, InvalidSignature):
         return False
     return True

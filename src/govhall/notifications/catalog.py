@@ -47,6 +47,17 @@ class TemplateCode:
     APPLICATION_DECIDED = "application_decided"
     APPLICATION_OVERDUE = "application_overdue"
     LICENSE_STATUS_CHANGED = "license_status_changed"
+    # 咨询投诉与好差评 (issue 10)
+    FEEDBACK_EVALUATION_INVITE = "feedback_evaluation_invite"
+    FEEDBACK_DUE_SOON = "feedback_due_soon"
+    FEEDBACK_OVERDUE = "feedback_overdue"
+    FEEDBACK_RECTIFICATION = "feedback_rectification"
+    FEEDBACK_CHASED = "feedback_chased"
+    # 网上预审与窗口受理 (issue 8: channels)
+    PRE_REVIEW_PASSED = "pre_review_passed"
+    WINDOW_ACCOUNT_CREATED = "window_account_created"
+    # 电子证照 (issue 9 step 2): a license approved during an outage, issued later
+    LICENSE_ISSUED = "license_issued"
 
     @classmethod
     def all(cls) -> list[str]:
@@ -242,6 +253,94 @@ DEFAULT_TEMPLATES: dict[str, DefaultTemplate] = {
         sample={"license": "食品经营许可证", "number": "20260000001", "status": "暂停", "reason": "整改期间暂停经营"},
         provider_template_id="SMS_CC_0015",
         note="电子证照暂停、撤销、注销、吊销时通知持证主体（issue 9）",
+    ),
+    # 咨询投诉与好差评 (issue 10): Art. 15 warnings and chasing, Art. 16 evaluation invitations
+    TemplateCode.FEEDBACK_EVALUATION_INVITE: DefaultTemplate(
+        name="评价邀请",
+        text_zh=SIGNATURE + "您的{event}（编号{number}）已完成，欢迎评价：{link}",
+        text_en="[Changchun Online Service Hall] Your {event} ({number}) is complete. Please rate it: {link}",
+        params=("event", "number", "link"),
+        sample={"event": "咨询", "number": "ZX20261125000001", "link": "http://127.0.0.1:8000/feedback/evaluations/"},
+        provider_template_id="SMS_CC_0040",
+        note="《条例》第十六条：好差评，一事一评（非紧急）",
+    ),
+    TemplateCode.FEEDBACK_DUE_SOON: DefaultTemplate(
+        name="咨询投诉临期提醒",
+        text_zh=SIGNATURE + "{kind}{number}将于{deadline}到期，请及时答复。",
+        text_en="[Changchun Online Service Hall] {kind} {number} is due on {deadline}. Please reply in time.",
+        params=("kind", "number", "deadline"),
+        sample={"kind": "咨询", "number": "ZX20261125000001", "deadline": "2026年11月27日"},
+        provider_template_id="SMS_CC_0041",
+        note="《条例》第十五条：到期前提醒答复人员（非紧急）",
+    ),
+    TemplateCode.FEEDBACK_OVERDUE: DefaultTemplate(
+        name="咨询投诉超期督办",
+        text_zh=SIGNATURE + "{kind}{number}已超过答复期限{deadline}，责任部门：{department}。",
+        text_en="[Changchun Online Service Hall] {kind} {number} passed its reply deadline {deadline}; "
+        "responsible department: {department}.",
+        params=("kind", "number", "deadline", "department"),
+        sample={
+            "kind": "投诉",
+            "number": "TS20261125000001",
+            "deadline": "2026年12月2日",
+            "department": "长春市市场监督管理局",
+        },
+        provider_template_id="SMS_CC_0042",
+        note="《条例》第十五条第三款：超期通知监督机构（非紧急）",
+    ),
+    TemplateCode.FEEDBACK_RECTIFICATION: DefaultTemplate(
+        name="差评整改通知",
+        text_zh=SIGNATURE + "收到实名差评（{number}），请于{deadline}前完成回访整改。",
+        text_en="[Changchun Online Service Hall] A named bad review ({number}) needs a call-back and "
+        "rectification by {deadline}.",
+        params=("number", "deadline"),
+        sample={"number": "ZX20261125000001", "deadline": "2026年12月2日"},
+        provider_template_id="SMS_CC_0043",
+        note="好差评：实名差评100%回访整改（非紧急）",
+    ),
+    TemplateCode.FEEDBACK_CHASED: DefaultTemplate(
+        name="咨询投诉催办",
+        text_zh=SIGNATURE + "督办：{kind}{number}已超期，请立即答复。督办意见：{note}",
+        text_en="[Changchun Online Service Hall] Chased: {kind} {number} is overdue; reply now. Note: {note}",
+        params=("kind", "number", "note"),
+        sample={"kind": "咨询", "number": "ZX20261125000001", "note": "请今日内答复"},
+        provider_template_id="SMS_CC_0044",
+        note="《条例》第十五条第三款：政务公开办催办",
+    ),
+    # 网上预审与窗口受理 (issue 8: channels)
+    TemplateCode.PRE_REVIEW_PASSED: DefaultTemplate(
+        name="网上预审通过",
+        text_zh=SIGNATURE + "您申请的{item}已通过网上预审，请携原件到现场核验，预约：{link}",
+        text_en="[Changchun Online Service Hall] Your application for {item} passed the online pre-review. "
+        "Bring the originals for the on-site check; book a visit: {link}",
+        params=("item", "link"),
+        sample={
+            "item": "食品经营许可（新办）",
+            "link": "https://zwfw.changchun.gov.cn/b/11220100MB1234567X00000000000012026112500001/",
+        },
+        provider_template_id="SMS_CC_0020",
+        note="《条例》第十二条：预审通过，通知申请人携原件到现场核验并预约",
+    ),
+    TemplateCode.WINDOW_ACCOUNT_CREATED: DefaultTemplate(
+        name="窗口代为注册账号",
+        text_zh=SIGNATURE + "{name}，综合窗口已为您开通网上办事大厅账号，可用本手机号码找回密码后登录，查看办件进度。",
+        text_en="[Changchun Online Service Hall] {name}, the service window opened an account for you. "
+        "Reset the password with this mobile number to log in and follow your application.",
+        params=("name",),
+        sample={"name": "张三"},
+        provider_template_id="SMS_CC_0021",
+        note="《条例》第九条：窗口为现场申请人登记的账号",
+    ),
+    # 电子证照 (issue 9 step 2): a license deferred at the decision (outage, no certificate) goes out
+    TemplateCode.LICENSE_ISSUED: DefaultTemplate(
+        name="电子证照已颁发",
+        text_zh=SIGNATURE + "您办理的业务{number}的{license}已颁发，请登录网上办事大厅“我的证照”查看。",
+        text_en="[Changchun Online Service Hall] The {license} of application {number} has been issued. "
+        "See My licenses in the hall.",
+        params=("number", "license"),
+        sample={"number": "2201002026112400001", "license": "食品经营许可证"},
+        provider_template_id="SMS_CC_0030",
+        note="《条例》第十四条第三款：中断期间暂缓颁发的证照恢复后颁发，通知持证主体",
     ),
 }
 

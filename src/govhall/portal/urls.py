@@ -1,7 +1,9 @@
 from django.urls import path
 
-from govhall.portal.views import accounts, appointments, catalog, directory, search
+from govhall.portal.views import accounts, appointments, catalog, directory, feedback, search
 from govhall.portal.views import applications as online
+from govhall.portal.views import licenses as license_wallet
+from govhall.portal.views import pre_review as pre_review_views
 from govhall.portal.views import verify as license_verify
 
 app_name = "portal"
@@ -47,6 +49,10 @@ urlpatterns += [  # 预约办理 (issue 6): the booking flow from a guide page, 
     path("appointments/book/<str:code>/<slug:centre>/<str:day>/", appointments.choose_slot, name="appointment_slots"),
 ]
 
+urlpatterns += [  # issue 8: the short booking link of the pre-review SMS
+    path("b/<str:number>/", pre_review_views.book_for_application, name="pre_review_booking"),
+]
+
 urlpatterns += [  # 在线办理 (issue 7): apply from a guide page, my applications, public progress query
     path("progress/", online.progress, name="progress"),
     path("applications/", online.mine, name="applications"),
@@ -67,4 +73,27 @@ urlpatterns += [  # 证照核验 (issue 9): public verification, the QR short UR
     path("verify/<str:identifier>/", license_verify.verify_identifier, name="verify_identifier"),
     path("pki/root.crt", license_verify.root_certificate, name="pki_root"),
     path("pki/crl/<str:issuer>.crl", license_verify.crl, name="pki_crl"),
+]
+
+urlpatterns += [  # 我的证照 (issue 9 step 2): the wallet, downloads, one-time share links
+    path("licenses/", license_wallet.mine, name="licenses"),
+    path("licenses/shared/<str:token>/", license_wallet.shared, name="license_shared"),
+    path("licenses/<str:identifier>/", license_wallet.detail, name="license"),
+    path("licenses/<str:identifier>/license.<str:kind>", license_wallet.download, name="license_download"),
+    path("licenses/<str:identifier>/share/", license_wallet.share, name="license_share"),
+]
+
+urlpatterns += [  # 咨询投诉与好差评 (issue 10): ask, complain, my cases and evaluations, public satisfaction
+    path("feedback/ask/", feedback.ask, name="feedback_ask"),
+    path("feedback/ask/<str:code>/", feedback.ask, name="feedback_ask_item"),
+    path("feedback/consultations/", feedback.my_consultations, name="feedback_consultations"),
+    path("feedback/consultations/<int:pk>/", feedback.consultation, name="feedback_consultation"),
+    path("feedback/complain/", feedback.complain, name="feedback_complain"),
+    path("feedback/complaints/", feedback.my_complaints, name="feedback_complaints"),
+    path("feedback/complaints/<int:pk>/", feedback.complaint, name="feedback_complaint"),
+    path("feedback/complaints/<int:pk>/reopen/", feedback.reopen, name="feedback_complaint_reopen"),
+    path("feedback/complaints/<int:pk>/files/<int:attachment_id>/", feedback.attachment, name="feedback_attachment"),
+    path("feedback/evaluations/", feedback.my_evaluations, name="feedback_evaluations"),
+    path("feedback/evaluations/<int:pk>/rate/", feedback.rate, name="feedback_rate"),
+    path("feedback/satisfaction/", feedback.satisfaction, name="feedback_satisfaction"),
 ]

@@ -387,6 +387,7 @@ class MaterialRowForm(RowForm):
     paper_spec = forms.CharField(label=_("纸质规格"), max_length=50, required=False, widget=forms.TextInput(SMALL))
     acceptance_standard = forms.CharField(label=_("受理标准"), required=False, widget=_area(2, small=True))
     notes = forms.CharField(label=_("填报须知"), required=False, widget=_area(2, small=True))
+    needed_for_pre_review = forms.BooleanField(label=_("网上预审需提交"), required=False)
     non_shareable_legal_basis = forms.CharField(
         label=_("不能共享获取的法律依据"), required=False, widget=_area(2, small=True)
     )
@@ -431,7 +432,17 @@ class MaterialRowForm(RowForm):
 
     def to_json(self) -> dict[str, Any]:
         data = self.cleaned_data
-        keys = ("name", "necessity", "form", "source", "count", "paper_spec", "notes", "acceptance_standard")
+        keys = (
+            "name",
+            "necessity",
+            "form",
+            "source",
+            "count",
+            "paper_spec",
+            "notes",
+            "acceptance_standard",
+            "needed_for_pre_review",
+        )
         material = {key: data[key] for key in keys}
         material.update(
             condition=self._condition(),
@@ -464,6 +475,7 @@ class MaterialRowForm(RowForm):
             "paper_spec": material.paper_spec,
             "acceptance_standard": material.acceptance_standard,
             "notes": material.notes,
+            "needed_for_pre_review": material.needed_for_pre_review,
             "non_shareable_legal_basis": material.non_shareable_legal_basis,
             "replacing_license_types": list(material.replacing_license_types.all()),
             "blank_form": cls._stored(material, "blank_form", "blank-form"),

@@ -2,6 +2,7 @@ from django.urls import include, path
 
 from govhall.workbench import auth_views
 from govhall.workbench.views import applicants, audit, calendar, directory, home, staff
+from govhall.workbench.views import licenses as license_views
 from govhall.workbench.views import notifications as sms_views
 
 app_name = "workbench"
@@ -30,6 +31,8 @@ urlpatterns = [
     path("catalog/import/", include("govhall.workbench.catalog_import_urls")),
     path("appointments/", include("govhall.workbench.appointment_urls")),
     path("applications/", include("govhall.workbench.application_urls")),
+    path("feedback/", include("govhall.workbench.feedback_urls")),  # 咨询投诉与好差评 (issue 10)
+    path("window/", include("govhall.workbench.window_urls")),
 ]
 
 urlpatterns += [  # SMS delivery statistics, failures and templates (city office)
@@ -41,5 +44,15 @@ urlpatterns += [  # SMS delivery statistics, failures and templates (city office
         "notifications/templates/<slug:code>/preview/",
         sms_views.template_preview,
         name="notification_template_preview",
+    ),
+]
+
+urlpatterns += [  # 电子证照 (issue 9 step 2): outage notices; the license an application cites
+    path("licenses/outages/", license_views.outage_list, name="license_outages"),
+    path("licenses/outages/<int:pk>/end/", license_views.end_outage, name="license_outage_end"),
+    path(
+        "applications/<uuid:uid>/cited-license/<int:material_id>/",
+        license_views.cited_license,
+        name="application_cited_license",
     ),
 ]

@@ -26,6 +26,7 @@ ID_CARD = {
     "source": "issuing_department",
     "acceptance_standard": "在有效期内，与申请人一致",
     "notes": "核验原件后退还",
+    "needed_for_pre_review": True,
 }
 AGENT_LETTER = {
     "name": "授权委托书及代理人身份证明",
@@ -102,6 +103,7 @@ ITEMS: list[dict[str, Any]] = [
                 "name": "经营场所使用证明",
                 "form": "copy",
                 "acceptance_standard": "房产证明或租赁合同，地址与申请一致",
+                "needed_for_pre_review": True,
                 "non_shareable_legal_basis": "租赁合同属当事人私法文书，无共享数据来源",
             },
             AGENT_LETTER,
@@ -142,8 +144,12 @@ ITEMS: list[dict[str, Any]] = [
                 "acceptance_standard": "在有效期内，经营范围包含食品经营",
                 "license_types": ["营业执照"],
             },
-            {"name": "食品经营许可申请书", "acceptance_standard": "填写完整，加盖公章"},
-            {"name": "经营场所平面布局图", "acceptance_standard": "标明操作流程和设备布局"},
+            {"name": "食品经营许可申请书", "acceptance_standard": "填写完整，加盖公章", "needed_for_pre_review": True},
+            {
+                "name": "经营场所平面布局图",
+                "acceptance_standard": "标明操作流程和设备布局",
+                "needed_for_pre_review": True,
+            },
             AGENT_LETTER,
         ],
     },

@@ -84,3 +84,60 @@ def signed_pdf(issued):
     from govhall.licenses.services import pdf_bytes
 
     return pdf_bytes(issued)
+
+
+# --- step 2: an item whose approval issues a license, and an applicant who holds one ----------------
+
+
+def person(name: str = "张三", number: str = "220102199001011234"):
+    """A real-name applicant (a license names its holder by identity document)."""
+    import hashlib
+
+    from govhall.accounts.models import PersonProfile
+    from govhall.applications.tests.factories import applicant
+
+    user = applicant(name)
+    PersonProfile.objects.create(
+        user=user,
+        document_type="resident_id",
+        document_number=number,
+        document_hash=hashlib.sha256(number.encode()).hexdigest(),
+    )
+    return user
+
+
+@pytest.fixture
+def hall(db):
+    """An item (no review stages) that results in a 食品经营许可证 and accepts a 营业执照 from the
+    library for its required material; the department's PKI; acceptor, decider, two applicants."""
+    from types import SimpleNamespace
+
+    from govhall.applications.tests.factories import published_item, staff
+    from govhall.directory.models import Department
+    from govhall.licenses import pki as pki_module
+
+    item, required, _agent = published_item(stages=[])
+    food = LicenseTypeFactory(
+        name="食品经营许可证",
+        defining_department=item.department,
+        fields=[{"name": "shop_name", "label": "店铺名称"}, {"name": "operator", "label": "经营者名称"}],
+    )
+    business = LicenseTypeFactory(
+        name="营业执照", defining_department=item.department, fields=[{"name": "name", "label": "名称"}]
+    )
+    item.result_license_types.add(food)
+    required.replacing_license_types.add(business)
+    root, _created = pki_module.init_pki(Department.objects.filter(pk=item.department_id))
+    return SimpleNamespace(
+        item=item,
+        required=required,
+        department=item.department,
+        root=root,
+        food=food,
+        business=business,
+        acceptor=staff("acceptor", item.department),
+        decider=staff("decider", item.department),
+        head=staff("department_head", item.department),
+        alice=person("张三", "220102199001011234"),
+        bob=person("李四", "22010219900101567X"),
+    )

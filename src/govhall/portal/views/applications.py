@@ -24,7 +24,7 @@ from django.views.decorators.http import require_POST
 from govhall.accounts.models import OperatorScope
 from govhall.accounts.queries import authorisations_for
 from govhall.applications import queries, services
-from govhall.applications.models import WITHDRAWABLE, Application, Capacity, MaterialSubmission, Status
+from govhall.applications.models import WITHDRAWABLE, Application, Capacity, Channel, MaterialSubmission, Status
 from govhall.applications.submission import needed_requirements
 from govhall.catalog.form_render import SEPARATOR, build_form
 from govhall.catalog.models import MaterialRequirement, ServiceItem
@@ -161,6 +161,7 @@ def _capacities(user: Any) -> list[tuple[str, str, str]]:
     for authorisation in authorisations_for(user).filter(scope__in=[OperatorScope.ALL, OperatorScope.APPLY]):
         label = _("以“%(name)s”经办人身份办理") % {"name": authorisation.enterprise.user.name}
         choices.append((Capacity.OPERATOR, label, str(authorisation.enterprise_id)))
+    choices.append((Capacity.AGENT, _("代他人办理（代办）"), ""))
     return choices
 
 
@@ -175,8 +176,23 @@ def start(request: HttpRequest, code: str) -> HttpResponse:
         if capacity == Capacity.OPERATOR:
             authorisation = authorisations_for(request.user).filter(enterprise_id=enterprise_id or 0).first()
             enterprise = authorisation.enterprise if authorisation else None
+        channel = Channel.PRE_REVIEW if request.POST.get("channel") == Channel.PRE_REVIEW else Channel.ONLINE
         try:
-            application = services.start_draft(request.user, item, capacity=capacity, enterprise=enterprise)
+            if capacity == Capacity.AGENT and "authorisation" not in request.FILES:
+                raise ValidationError(_("请上传委托人签署的授权委托书。"), code="authorisation")
+            if capacity == Capacity.AGENT:  # issue 8: 代办, the principal found by name and ID number
+                application = services.start_agent_draft(
+                    request.user,
+                    item,
+                    principal_name=request.POST.get("principal_name", ""),
+                    principal_document_number=request.POST.get("principal_document_number", ""),
+                    authorisation=request.FILES["authorisation"],
+                    channel=channel,
+                )
+            else:
+                application = services.start_draft(
+                    request.user, item, capacity=capacity, enterprise=enterprise, channel=channel
+                )
         except (ValidationError, PermissionDenied) as error:
             _refuse(request, error)
             return redirect("portal:application_start", code=code)
@@ -353,7 +369,7 @@ def notice_pdf(request: HttpRequest, uid: Any, notice_id: int) -> FileResponse:
 def material_file(request: HttpRequest, uid: Any, pk: int) -> FileResponse:
     """One of the applicant's own files (downloaded, never rendered inline from our origin)."""
     application = _mine(request, uid)
-    if not application.materials.filter(pk=pk).exists():
+    if not application.materials.filter(pk=pk, license__isnull=True).exists():
         raise Http404
     submission = services.material_for_viewing(pk, request.user)
     return FileResponse(

@@ -34,7 +34,7 @@ LOGIN = "portal:login"
 
 def _carry(request: HttpRequest) -> str:
     """The query string that follows the citizen through the flow (the application's number)."""
-    number = (request.GET.get("business_number") or request.POST.get("business_number") or "").strip()[:32]
+    number = (request.GET.get("business_number") or request.POST.get("business_number") or "").strip()[:48]
     return "?" + urlencode({"business_number": number}) if number else ""
 
 
@@ -132,7 +132,7 @@ def confirm(request: HttpRequest, code: str, slot_id: int) -> HttpResponse:
         "centre": centre,
         "slot": slot,
         "materials": queries.materials_to_bring(item),
-        "business_number": request.GET.get("business_number", "")[:32],
+        "business_number": request.GET.get("business_number", "")[:48],
         "carry": _carry(request),
     }
     return render(request, "portal/appointments/confirm.html", context)

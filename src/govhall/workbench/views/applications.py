@@ -165,7 +165,7 @@ def material(request: HttpRequest, uid: Any, material_id: int) -> FileResponse:
         submission = handling.material_for_viewing(material_id, request.user)
     except (MaterialSubmission.DoesNotExist, PermissionDenied) as refused:
         raise Http404 from refused
-    if submission.application_id != application.pk:
+    if submission.application_id != application.pk or submission.license_id is not None:
         raise Http404
     extension = EXTENSIONS.get(submission.content_type, "bin")
     return _stream(submission.file.open("rb"), submission.content_type, f"material-{submission.pk}.{extension}")

@@ -23,7 +23,8 @@ from django.views.decorators.http import require_POST
 from govhall.accounts import mfa
 from govhall.applications import services
 from govhall.applications.clocks import MAX_EXTENSION_WORKING_DAYS
-from govhall.applications.models import Application, SpecialProcedure, Status
+from govhall.applications.models import Application, Channel, SpecialProcedure, Status
+from govhall.catalog.models import CaseType
 from govhall.core.web import errors_to_form
 from govhall.workbench.decorators import staff_required
 from govhall.workbench.views.applications import detail_context, load
@@ -152,6 +153,14 @@ ACTIONS: dict[str, tuple[type[forms.Form], str, tuple[str, ...], Any]] = {
     "decide": (DecideForm, "applications.decide", (Status.ACCEPTED, Status.IN_REVIEW), _lazy("作出决定")),
     "issue": (CommentForm, "applications.issue", (Status.APPROVED, Status.REFUSED), _lazy("结果已送达")),
     "conclude": (ActionForm, "applications.issue", (Status.RESULT_ISSUED,), _lazy("办结")),
+    # Issue 8: pre-review (Art. 12) and instant items decided at once (Art. 9).
+    "pass_pre_review": (CommentForm, "applications.accept", (Status.SUBMITTED,), _lazy("预审通过")),
+    "decide_instantly": (
+        DecideForm,
+        "applications.decide",
+        (Status.AWAITING_ACCEPTANCE,),
+        _lazy("当场受理并决定（即办件）"),
+    ),
 }
 
 
@@ -165,6 +174,10 @@ def offered(user: Any, application: Application, action: str) -> bool:
         return application.stage is None
     if action == "extend":
         return not application.extension_days
+    if action in ("accept", "pass_pre_review") and application.status == Status.SUBMITTED:
+        return (action == "pass_pre_review") == (application.channel == Channel.PRE_REVIEW)
+    if action == "decide_instantly":
+        return application.item.case_type == CaseType.INSTANT and user.has_perm("applications.accept", application)
     return True
 
 
@@ -203,6 +216,26 @@ def _call(action: str, application: Application, user: Any, data: dict[str, Any]
             application, user, reason=data["reason"], legal_basis=data["legal_basis"], expected=expected
         )
         return _("已作出不予受理决定，通知书已生成。")
+    if action == "pass_pre_review":
+        services.pass_pre_review(application, user, comment=data.get("comment", ""), expected=expected)
+        return _("预审已通过，已短信通知申请人预约到现场核验。")
+    if action == "decide_instantly":
+        stepped_up_at = _step_up(user, data["otp_token"], request)
+        services.decide_instantly(
+            application,
+            user,
+            approve=data["outcome"] == "approve",
+            reasons=data["reasons"],
+            legal_basis=data["legal_basis"],
+            stepped_up_at=stepped_up_at,
+            expected=expected,
+        )
+        return _("已当场受理并作出决定，受理通知书和决定书已生成。")
+    if action == "correction" and application.channel == Channel.PRE_REVIEW and application.status == Status.SUBMITTED:
+        services.return_pre_review(
+            application, user, data["items"], round_reason=data.get("round_reason", ""), expected=expected
+        )
+        return _("预审未通过，补正材料告知书已发出。")
     if action == "correction":
         services.request_correction(
             application, user, data["items"], round_reason=data.get("round_reason", ""), expected=expected

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
+from govhall.applications.queries import pre_review_timeliness, supervised
 from govhall.appointments import queries, services
 from govhall.appointments.models import Appointment, BookingCapacity, CapacityException, Status
 from govhall.core.crypto import mask_mobile, mask_name
@@ -269,6 +270,9 @@ def figures(request: HttpRequest) -> HttpResponse:
         date_from=date_from,
         date_to=date_to,
         figures=queries.supervision_figures(request.user, date_from, date_to),
+        pre_review=pre_review_timeliness(
+            supervised(request.user).filter(submitted_at__date__range=(date_from, date_to))
+        ),
         cancellations=cancellations[:200],
         statuses=Status,
     )

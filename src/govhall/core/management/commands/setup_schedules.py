@@ -11,6 +11,7 @@ SCHEDULES = [
     ("appointments.sweep", "govhall.appointments.tasks.sweep", 5),  # no-shows, reminders, horizon slots
     ("applications.sweep", "govhall.applications.tasks.sweep", 15),  # deemed acceptance, deadline markers
     ("licenses.sweep", "govhall.licenses.tasks.sweep", 60),  # expire licenses whose validity ended
+    ("feedback.sweep", "govhall.feedback.tasks.sweep", 30),  # Art. 15 due-today warnings, overdue reports
 ]
 
 

@@ -23,6 +23,7 @@ from govhall.core.validators import IdentityDocumentType, uscc_from_parts
 from govhall.demo import data
 from govhall.directory import queries as directory_queries
 from govhall.directory.models import Department, Region, ServiceCentre, SubHall, Window
+from govhall.feedback import demo as feedback_demo
 from govhall.notifications import services as notifications
 
 PRIVACY_NOTICE = """长春市网上办事大厅依据《中华人民共和国个人信息保护法》处理您的个人信息：
@@ -61,8 +62,11 @@ class Command(BaseCommand):
             call_command("seed_calendar", verbosity=0)
         appointments_demo.load()
         if options["catalog"] == "full":  # the test fixtures (core catalog) add them where a test needs them
+            # The city root and a signing certificate per department first: an approved demo
+            # application gets its e-license at once, as in production.
+            call_command("init_pki", verbosity=0)
             applications_demo.load()
-            call_command("init_pki", verbosity=0)  # the city root and a signing certificate per department
+            feedback_demo.load()  # issue 10: consultations, a complaint, evaluations
         self.print_credentials(staff, people)
 
     def load_regions(self) -> dict[str, Region]:

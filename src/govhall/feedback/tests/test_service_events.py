@@ -1,0 +1,35 @@
+"""The two hooks into other domains: a served appointment invites its visitor to rate it, once;
+only that visitor may rate (Art. 16, 一次一评 on site)."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import PermissionDenied
+
+from govhall.appointments import services as appointments
+from govhall.appointments.tests.conftest import hall, travel  # noqa: F401 (the appointments fixtures)
+from govhall.appointments.tests.test_portal_views import slot_at
+from govhall.feedback import evaluations
+from govhall.feedback.models import Invitation
+
+pytestmark = pytest.mark.django_db
+GOOD = {"level": 5, "efficiency": 5, "guide_accuracy": 5, "convenience": 5, "usability": 5}
+
+
+@pytest.fixture(autouse=True)
+def _friday(travel):  # noqa: F811
+    travel("2026-09-18 10:00")  # before the hall's role assignments are made
+
+
+def test_a_served_visit_invites_its_visitor_once(hall, travel):  # noqa: F811
+    appointment = appointments.book(hall.alice, hall.item, slot_at(hall.capacity, "2026-09-21 09:00"))
+    travel("2026-09-21 08:55")
+    appointments.check_in(appointment.code, hall.staff)
+    appointments.serve(appointment, hall.staff)
+    invitation = Invitation.objects.get(appointment=appointment)
+    assert (invitation.kind, invitation.citizen, invitation.reference) == ("appointment", hall.alice, appointment.code)
+    assert invitation.department == hall.item.department
+    with pytest.raises(PermissionDenied):
+        evaluations.rate(invitation, hall.bob, **GOOD)
+    evaluations.rate(invitation, hall.alice, **GOOD)
+    assert Invitation.objects.count() == 1
