@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from govhall.accounts.models import OperatorAuthorisation, PrivacyNotice, User
 
@@ -41,7 +42,9 @@ def resolve_scope(role: str, text: str):
         ScopeKind.CENTRE: lambda: ServiceCentre.objects.filter(code=text, is_active=True).first(),
     }[kind]()
     if lookup is None:
-        raise ValidationError({"scope": [f"未找到{ScopeKind(kind).label}“{text}”。"]})
+        raise ValidationError(
+            {"scope": [_("未找到%(kind)s“%(text)s”。") % {"kind": ScopeKind(kind).label, "text": text}]}
+        )
     return lookup
 
 

@@ -1,5 +1,6 @@
 """Written notices as PDFs (Licensing Law Art. 32, 38, 42, 45): rendered once, at issue, by the
-single renderer (``catalog.pdf.render_pdf``, Noto CJK embedded) and stored privately."""
+single renderer (``catalog.pdf.render_pdf``, Noto CJK embedded), signed with the department's
+certificate (``licenses.pdfsign.sign_document``) and stored privately."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from django.utils import timezone, translation
 
 from govhall.catalog.pdf import render_pdf
 from govhall.core.workdays.calendar import BEIJING
+from govhall.licenses.pdfsign import sign_document
 
 from .models import Application, Notice, NoticeKind
 
@@ -52,6 +54,7 @@ def issue_notice(application: Application, kind: str, content: dict[str, Any], *
     }
     with translation.override(settings.LANGUAGE_CODE):  # a notice is written in Chinese, whoever clicks
         pdf = render_pdf(TEMPLATE.format(kind=kind), context)
+        pdf = sign_document(pdf, application.item.department, reason=str(NoticeKind(kind).label))
     notice.pdf.save(f"{notice.number}.pdf", ContentFile(pdf), save=False)
     notice.save()
     return notice

@@ -93,12 +93,13 @@ def _state(link: ShareLink | None, now: datetime.datetime) -> str:
 STATE_MESSAGES = {
     "unknown": gettext_noop("分享链接无效。"),
     "used": gettext_noop("该分享链接已被使用过，每个链接只能使用一次。请联系持证人重新分享。"),
-    "expired": gettext_noop("该分享链接已过期（有效期10分钟）。请联系持证人重新分享。"),
+    "expired": gettext_noop("该分享链接已过期（有效期%(minutes)s分钟）。请联系持证人重新分享。"),
 }
 
 
 def state_message(state: str) -> str:
-    return _(STATE_MESSAGES[state])
+    minutes = int(_ttl().total_seconds() // 60)
+    return _(STATE_MESSAGES[state]) % {"minutes": minutes} if state == "expired" else _(STATE_MESSAGES[state])
 
 
 @transaction.atomic

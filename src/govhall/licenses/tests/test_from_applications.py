@@ -216,3 +216,29 @@ def _outage_by(hall, user):
     return outages.record_outage(
         hall.department, user, license_types=[hall.food], reason="x", starts_at=timezone.now(), ends_at=None
     )
+
+
+def test_every_notice_is_signed_by_the_department_and_a_changed_byte_is_detected(hall):
+    from govhall.applications.models import NoticeKind
+    from govhall.licenses.signatures import check_pdf
+
+    application = _approved(hall)
+    for kind in (NoticeKind.ACCEPTANCE, NoticeKind.DECISION):
+        data = application.notices.get(kind=kind).pdf.open("rb").read()
+        status, detail = check_pdf(data)
+        assert status == "valid", detail
+        assert hall.department.name in detail["signatures"][0]["signer"]
+        assert check_pdf(data.replace(b"/Type /Page", b"/Type /Pagf", 1))[0] != "valid"
+
+
+def test_a_notice_of_a_department_without_a_certificate_stays_unsigned(hall):
+    from govhall.applications.models import NoticeKind
+    from govhall.licenses.models import Certificate
+    from govhall.licenses.signatures import check_pdf
+
+    Certificate.objects.filter(department=hall.department).update(status="retired")
+    application = services.start_draft(hall.bob, hall.item, answers=ANSWERS)
+    services.add_material(application, hall.bob, hall.required, pdf())
+    application = services.submit(application, hall.bob)
+    notice = services.accept(application, hall.acceptor).notices.get(kind=NoticeKind.ACCEPTANCE)
+    assert check_pdf(notice.pdf.open("rb").read())[0] == "none"
