@@ -14,6 +14,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from govhall.accounts.models import Role
+
 from .models import ALLOWED_TRANSITIONS, Application, Notice, Status, TimelineEntry
 
 CONFLICT = "该申请已被他人处理，请刷新后重试"
@@ -41,6 +43,16 @@ def check(application: Application, target: str) -> None:
         raise ValidationError(_(CONFLICT), code="conflict")
 
 
+def _scope_label(application: Application, role: str) -> str:
+    """Who answers for the step: the centre for the comprehensive window (Art. 9: it accepts on the
+    department's behalf), otherwise the department; nobody for the applicant's own steps."""
+    if not role or role == "applicant":
+        return ""
+    if role == Role.WINDOW_STAFF and application.intake_centre_id:
+        return application.intake_centre.name
+    return application.item.department.name
+
+
 def append(
     application: Application,
     action: str,
@@ -61,7 +73,7 @@ def append(
         at=at or timezone.now(),
         actor=actor,
         role=role,
-        scope_label=application.item.department.name if role and role != "applicant" else "",
+        scope_label=_scope_label(application, role),
         action=action,
         from_status=from_status,
         to_status=application.status,

@@ -9,6 +9,7 @@ urlpatterns = [
     path("<uuid:uid>/", applications.detail, name="application"),
     path("<uuid:uid>/materials/<int:material_id>/", applications.material, name="application_material"),
     path("<uuid:uid>/notices/<int:notice_id>/", applications.notice, name="application_notice"),
+    path("<uuid:uid>/authorisation/", applications.authorisation, name="application_authorisation"),
     # Issue 8 (Art. 23): claim, release, the admin's reassignment and handover (before the action slug).
     path("<uuid:uid>/claim/", applications_assignment.claim, name="application_claim"),
     path("<uuid:uid>/release/", applications_assignment.release, name="application_release"),

@@ -128,8 +128,9 @@ def test_pre_review_to_booking_to_on_site_continuation_keeps_one_number_and_one_
         Source.WINDOW_SCAN,
         desk.clerk,
     )
-    actions = [entry.action for entry in queries.timeline(application)]
-    assert actions == ["submitted", "pre_review_passed", "continued_on_site"]
+    steps = [(entry.action, entry.scope_label) for entry in queries.timeline(application)]
+    department = application.item.department.name
+    assert steps == [("submitted", ""), ("pre_review_passed", department), ("continued_on_site", desk.centre.name)]
     services.accept(application, office.acceptor)
     assert Application.objects.get(pk=application.pk).status == Status.ACCEPTED
 

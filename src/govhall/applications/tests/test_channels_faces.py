@@ -215,6 +215,16 @@ def test_an_agent_applies_on_the_portal_and_the_principal_sees_it_marked(client,
     client.force_login(office.bob)
     assert "代办" in client.get(reverse("portal:applications")).content.decode()
 
+    # The acceptor reads the authorisation before accepting; staff of another centre cannot.
+    _login(client, office.acceptor)
+    url = reverse("workbench:application_authorisation", args=[application.uid])
+    assert url in client.get(reverse("workbench:application", args=[application.uid])).content.decode()
+    document = client.get(url)
+    assert document["Content-Type"] == "application/pdf"
+    assert b"".join(document.streaming_content) == application.authorisation.open("rb").read()
+    _login(client, desk.stranger)
+    assert client.get(url).status_code == 404
+
 
 def test_supervision_sees_the_pre_review_timeliness_line(client, office, desk):
     from govhall.accounts.tests.factories import StaffFactory

@@ -20,6 +20,7 @@ from govhall.applications import handling, queries
 from govhall.applications.models import Application, Marker, MaterialSubmission, Notice, Status
 from govhall.catalog.models import ServiceItem
 from govhall.core.crypto import mask_id_number, mask_mobile, mask_name
+from govhall.core.uploads import detect_type
 from govhall.workbench.decorators import staff_required
 from govhall.workbench.menu import menu_for
 
@@ -169,6 +170,20 @@ def material(request: HttpRequest, uid: Any, material_id: int) -> FileResponse:
         raise Http404
     extension = EXTENSIONS.get(submission.content_type, "bin")
     return _stream(submission.file.open("rb"), submission.content_type, f"material-{submission.pk}.{extension}")
+
+
+@staff_required
+def authorisation(request: HttpRequest, uid: Any) -> FileResponse:
+    """The principal's signed authorisation of an agent (代办), which the acceptor checks before
+    accepting; streamed like a material, its type detected again from the stored bytes."""
+    application = load(request, uid)
+    if not application.authorisation:
+        raise Http404
+    handle = application.authorisation.open("rb")
+    content_type = detect_type(handle.read(2048))
+    handle.seek(0)
+    extension = EXTENSIONS.get(content_type, "bin")
+    return _stream(handle, content_type, f"authorisation-{application.business_number or application.pk}.{extension}")
 
 
 @staff_required

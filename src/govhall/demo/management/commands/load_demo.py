@@ -24,6 +24,7 @@ from govhall.demo import data
 from govhall.directory import queries as directory_queries
 from govhall.directory.models import Department, Region, ServiceCentre, SubHall, Window
 from govhall.feedback import demo as feedback_demo
+from govhall.licenses import demo as licenses_demo
 from govhall.notifications import services as notifications
 
 PRIVACY_NOTICE = """长春市网上办事大厅依据《中华人民共和国个人信息保护法》处理您的个人信息：
@@ -66,6 +67,7 @@ class Command(BaseCommand):
             # application gets its e-license at once, as in production.
             call_command("init_pki", verbosity=0)
             applications_demo.load()
+            licenses_demo.load()  # after the applications: 张三's next application takes it from the library
             feedback_demo.load()  # issue 10: consultations, a complaint, evaluations
         self.print_credentials(staff, people)
 
