@@ -395,6 +395,10 @@ APPLICATIONS_CLAIM_MINUTES = env_int("APPLICATIONS_CLAIM_MINUTES", 120)  # a cla
 # or 15); an escalated (reopened) complaint is handled by the office within this many working days.
 FEEDBACK_RECTIFICATION_WORKING_DAYS = env_int("FEEDBACK_RECTIFICATION_WORKING_DAYS", 5)
 FEEDBACK_ESCALATION_WORKING_DAYS = env_int("FEEDBACK_ESCALATION_WORKING_DAYS", 5)
+# An unrated 好差评 invitation gets one reminder SMS after this many working days and can no longer
+# be rated this many natural days after the event (the national rules leave the period to the province).
+FEEDBACK_INVITATION_REMINDER_WORKING_DAYS = env_int("FEEDBACK_INVITATION_REMINDER_WORKING_DAYS", 3)
+FEEDBACK_INVITATION_VALID_DAYS = env_int("FEEDBACK_INVITATION_VALID_DAYS", 15)
 
 # --- Licenses ---
 # Issue 9: signed electronic licenses (GB/T 36901-36906). Private signing keys are stored encrypted

@@ -1,8 +1,9 @@
 """Every channel into one record, for apps (issue 8, tag ``applications``): start a pre-review or
 an agent's application (applicant), and the comprehensive window (staff: find by business number,
-verify originals, scan, continue on site, register a walk-in, submit, decide an instant item with a
-fresh TOTP code). The acceptor's pre-review pass / return are actions of the staff API
-(``pass_pre_review``, ``correction``). Supervision: the share of pre-reviews within 30 minutes.
+verify originals, scan, continue on site, register a walk-in (also with an agent, 代办), submit,
+decide an instant item with a fresh TOTP code). The acceptor's pre-review pass / return are
+actions of the staff API (``pass_pre_review``, ``correction``). Supervision: the share of
+pre-reviews within 30 minutes.
 
 The same services as the workbench and the portal: a refusal is ``422 {code, message, fields}``; an
 application the caller may not take at the window is ``404`` like one that does not exist.
@@ -10,6 +11,7 @@ application the caller may not take at the window is ``404`` like one that does 
 
 from __future__ import annotations
 
+import json
 from typing import Any
 from uuid import UUID
 
@@ -203,6 +205,51 @@ def walk_in(request: HttpRequest, payload: WalkInIn):
             document_number=payload.document_number,
             mobile=payload.mobile,
             answers=payload.answers,
+        )
+    except ValidationError as error:
+        return _refused(request, error)
+    except PermissionDenied as error:
+        raise HttpError(404, "该事项不存在或不提供该办理方式。") from error
+    return Status(201, _out(application))
+
+
+@router.post(
+    "/window/agent-walk-ins", response={201: ChannelOut, 422: ErrorOut}, summary="现场申请登记（代办人代为办理）"
+)
+def agent_walk_in(
+    request: HttpRequest,
+    item: Form[str],
+    name: Form[str],
+    document_number: Form[str],
+    agent_name: Form[str],
+    agent_document_number: Form[str],
+    authorisation: File[UploadedFile],
+    mobile: Form[str] = "",
+    agent_mobile: Form[str] = "",
+    answers: Form[str] = "{}",
+):
+    """Multipart (the scanned authorisation is a file; ``answers`` a JSON object as text): the
+    walk-in of ``/window/walk-ins`` with an agent at the window. ``name`` / ``document_number`` /
+    ``mobile`` are the principal's (the applicant), ``agent_*`` the agent's, both identified the
+    same way; ``authorisation`` is the principal's signed authorisation whose original the caller
+    has checked (recorded as verified by the caller)."""
+    found = _item(item)
+    try:
+        parsed = json.loads(answers or "{}")
+    except ValueError:
+        parsed = None
+    if not isinstance(parsed, dict):
+        return error_response(request, 422, "invalid", "申请表内容格式不正确。", {"answers": ["须为JSON对象。"]})
+    agent = {"name": agent_name, "document_number": agent_document_number, "mobile": agent_mobile}
+    try:
+        application = services.register_walk_in(
+            request.auth,
+            found,
+            name=name,
+            document_number=document_number,
+            mobile=mobile,
+            answers=parsed,
+            agent={**agent, "authorisation": authorisation},
         )
     except ValidationError as error:
         return _refused(request, error)

@@ -52,6 +52,15 @@ class ComplainIn(Schema):
     department: int | None = None
     application: str | None = Field(None, description="业务编号")
     centre: str | None = Field(None, description="服务中心代码")
+    served_by: int | None = Field(
+        None, description="投诉工作人员：为您办理过业务的工作人员 id（见 GET /complaints/staff-choices）"
+    )
+
+
+class ServedByOut(Schema):
+    id: int
+    name: str = Field(description="脱敏姓名")
+    department: str
 
 
 class ComplaintOut(Schema):
@@ -75,6 +84,8 @@ class InvitationOut(Schema):
     department: str
     rated: bool
     level: int | None
+    expired: bool = Field(False, description="评价有效期已过，不能再评价")
+    expires_on: datetime.date | None = Field(None, description="可评价的最后一天")
 
 
 class RateIn(Schema):
@@ -143,6 +154,15 @@ def my_consultations(request: HttpRequest):
     return [_consultation(c) for c in queries.my_consultations(request.auth)[:100]]
 
 
+@router.get("/complaints/staff-choices", response=list[ServedByOut], summary="可投诉的工作人员（为您办理过业务的）")
+def staff_choices(request: HttpRequest):
+    """Only the staff who acted on the caller's own applications and appointments, names masked."""
+    return [
+        ServedByOut(id=p.pk, name=queries.mask_staff_name(p.staff.name), department=p.department.name)
+        for p in queries.people_who_served(request.auth)
+    ]
+
+
 @router.post("/complaints", response={201: ComplaintOut}, summary="提交投诉（JSON，无附件）")
 def complain(request: HttpRequest, payload: ComplainIn):
     return Status(201, _complaint(_file_complaint(request, payload, [])))
@@ -171,6 +191,7 @@ def _file_complaint(request: HttpRequest, payload: ComplainIn, files: list[Uploa
         department=Department.objects.filter(pk=payload.department).first() if payload.department else None,
         application=application,
         centre=ServiceCentre.objects.filter(code=payload.centre).first() if payload.centre else None,
+        served_by=payload.served_by,
         files=files,
         channel=Channel.API,
     )
@@ -195,6 +216,8 @@ def my_evaluations(request: HttpRequest):
                 department=invitation.department.name,
                 rated=evaluation is not None,
                 level=evaluation.level if evaluation else None,
+                expired=evaluation is None and invitation.expired,
+                expires_on=invitation.expires_on,
             )
         )
     return rows
@@ -217,6 +240,7 @@ def rate(request: HttpRequest, pk: int, payload: RateIn):
         department=invitation.department.name,
         rated=True,
         level=evaluation.level,
+        expires_on=invitation.expires_on,
     )
     return Status(201, out)
 

@@ -238,33 +238,38 @@ def continue_on_site(
     return application
 
 
-def find_or_register_person(by: Any, *, name: str, document_number: str, mobile: str = "") -> tuple[User, bool]:
-    """The walk-in applicant, identified from the presented resident ID card: the registered
-    person with this ID number (the name must match), else a new minimal account (verified by the
-    window, a random password the person resets with their mobile number). (person, created)."""
+def find_or_register_person(
+    by: Any, *, name: str, document_number: str, mobile: str = "", as_agent: bool = False
+) -> tuple[User, bool]:
+    """The walk-in applicant (or, ``as_agent``, the agent acting for them; errors then keyed
+    ``agent_*``), identified from the presented resident ID card: the registered person with this
+    ID number (the name must match), else a new minimal account (verified by the window, a random
+    password the person resets with their mobile number). (person, created)."""
+    key = "agent_{}".format if as_agent else str
     errors: dict[str, list[str]] = {}
     try:
         name = validate_person_name(name)
     except ValidationError as exc:
-        errors["name"] = exc.messages
+        errors[key("name")] = exc.messages
     try:
         document_number = validate_identity_document(IdentityDocumentType.RESIDENT_ID, document_number)
     except ValidationError as exc:
-        errors["document_number"] = exc.messages
+        errors[key("document_number")] = exc.messages
     if errors:
         raise ValidationError(errors)
     digest = document_hash(IdentityDocumentType.RESIDENT_ID, document_number)
     profile = PersonProfile.objects.select_related("user").filter(document_hash=digest).first()
     if profile is not None:
         if profile.user.name != name or profile.user.kind != UserKind.PERSON:
-            raise ValidationError({"name": [_("姓名与证件号码不一致，请核对证件。")]})
+            raise ValidationError({key("name"): [_("姓名与证件号码不一致，请核对证件。")]})
         return profile.user, False
     try:
         mobile = validate_mobile(mobile)
     except ValidationError as exc:
-        raise ValidationError({"mobile": [_("首次办理请填写申请人本人的手机号码。"), *exc.messages]}) from exc
+        first = _("首次办理请填写代办人本人的手机号码。") if as_agent else _("首次办理请填写申请人本人的手机号码。")
+        raise ValidationError({key("mobile"): [first, *exc.messages]}) from exc
     if User.objects.filter(mobile_hash=mobile_hash(mobile)).exists():
-        raise ValidationError({"mobile": [_("该手机号码已被其他账号使用，请核对。")]})
+        raise ValidationError({key("mobile"): [_("该手机号码已被其他账号使用，请核对。")]})
     from govhall.accounts.registration import create_person
 
     person = create_person(
@@ -279,6 +284,44 @@ def find_or_register_person(by: Any, *, name: str, document_number: str, mobile:
     return person, True
 
 
+def _identify(errors: dict[str, list[str]], by: Any, **identity: Any) -> tuple[User | None, bool]:
+    """:func:`find_or_register_person`, collecting its refusal so that every problem of the
+    registration form is listed at once."""
+    try:
+        return find_or_register_person(by, **identity)
+    except ValidationError as exc:
+        for field, messages in exc.message_dict.items():
+            errors.setdefault(field, []).extend(messages)
+        return None, False
+
+
+def _walk_in_agent(
+    by: Any, agent: Mapping[str, Any], principal: User | None, errors: dict[str, list[str]]
+) -> tuple[User | None, bool, tuple[str, str, int, str] | None]:
+    """The agent at the window and the principal's signed authorisation (scanned there): both
+    needed together; the agent cannot be the principal. (agent, account created, checked file)."""
+    upload = agent.get("authorisation")
+    checked = None
+    if upload is None:
+        errors["authorisation"] = [_("代办须扫描上传委托人签署的授权委托书。")]
+    else:
+        try:
+            checked = check_material(upload)
+        except ValidationError as exc:
+            errors["authorisation"] = exc.messages
+    person, created = _identify(
+        errors,
+        by,
+        name=agent.get("name", ""),
+        document_number=agent.get("document_number", ""),
+        mobile=agent.get("mobile", ""),
+        as_agent=True,
+    )
+    if person is not None and principal is not None and person.pk == principal.pk:
+        errors["agent_document_number"] = [_("代办人与申请人不能是同一人。")]
+    return person, created, checked
+
+
 @transaction.atomic
 def register_walk_in(
     by: Any,
@@ -289,29 +332,50 @@ def register_walk_in(
     mobile: str = "",
     answers: Mapping[str, Any] | None = None,
     centre: ServiceCentre | None = None,
+    agent: Mapping[str, Any] | None = None,
+    now: datetime.datetime | None = None,
 ) -> Application:
     """A walk-in applicant without any online step (Art. 9): a new record of the same kind, in
-    draft until the window has scanned the materials and submits it (:func:`submit_at_window`)."""
+    draft until the window has scanned the materials and submits it (:func:`submit_at_window`).
+
+    ``agent`` (代办 at the window): ``name``, ``document_number``, ``mobile`` of the person acting
+    for the applicant (identified like the applicant) and ``authorisation``, the principal's signed
+    authorisation scanned at the window — kept privately like an online agent's, content-checked
+    like a material, its original verified by the registering clerk. The principal is the applicant
+    (it is in their 我的办件); the agent the acting person with capacity ``agent``. All or nothing."""
     item = ServiceItem.objects.select_related("department", "published_version").get(pk=item.pk)
     ensure_permission(by, "applications.window", item)
     place = _window_centre(by, item, centre)
     version = _published_version(item)
-    person, created = find_or_register_person(by, name=name, document_number=document_number, mobile=mobile)
-    application = Application.objects.create(
+    errors: dict[str, list[str]] = {}
+    person, created = _identify(errors, by, name=name, document_number=document_number, mobile=mobile)
+    acting, agent_created, checked = (person, False, None)
+    if agent is not None:
+        acting, agent_created, checked = _walk_in_agent(by, agent, person, errors)
+    if errors:
+        raise ValidationError(errors)
+    application = Application(
         applicant=person,
-        acting_person=person,
-        capacity=Capacity.SELF,
+        acting_person=acting,
+        capacity=Capacity.SELF if agent is None else Capacity.AGENT,
         item=item,
         version=version,
         channel=Channel.WINDOW,
         intake_centre=place,
         form_data=dict(answers or {}),
     )
+    if checked is not None:
+        _keep_authorisation(application, agent["authorisation"], checked)
+        application.authorisation_verified_by, application.authorisation_verified_at = by, _now(now)
+    application.save()
+    after: dict[str, Any] = {"item": item.implementation_code, "account_created": created}
+    if checked is not None:
+        after.update(agent=acting.pk, agent_account_created=agent_created, authorisation_sha256=checked[3])
     record(
         by,
         "applications.walk_in_registered",
         application,
-        after={"item": item.implementation_code, "account_created": created},
+        after=after,
         role=Role.WINDOW_STAFF,
         scope=f"centre:{place.pk}",
     )
@@ -434,15 +498,21 @@ def start_agent_draft(
     principal = find_principal(principal_name, principal_document_number)
     if principal.pk == by.pk:
         raise ValidationError({"principal": [_("本人申请请选择“本人”办理身份。")]})
-    name, content_type, _size, sha256 = check_material(authorisation)
+    checked = check_material(authorisation)
     application = start_draft(by, item, capacity=Capacity.AGENT, channel=channel, answers=answers)
     application.applicant = principal
+    _keep_authorisation(application, authorisation, checked)
+    application.save(update_fields=["applicant", "authorisation", "authorisation_name", "authorisation_sha256"])
+    record(by, "applications.agent_draft_started", application, after={"principal": principal.pk, "sha256": checked[3]})
+    return application
+
+
+def _keep_authorisation(application: Application, upload: UploadedFile, checked: tuple[str, str, int, str]) -> None:
+    """Store an agent's authorisation document privately (the caller saves the row)."""
+    name, content_type, _size, sha256 = checked
     application.authorisation_name, application.authorisation_sha256 = name[:255], sha256
     application._extension = MATERIAL_TYPES[content_type][0]  # from the content, never from the name
-    application.authorisation.save("authorisation", authorisation, save=False)
-    application.save(update_fields=["applicant", "authorisation", "authorisation_name", "authorisation_sha256"])
-    record(by, "applications.agent_draft_started", application, after={"principal": principal.pk, "sha256": sha256})
-    return application
+    application.authorisation.save("authorisation", upload, save=False)
 
 
 def current_materials(application: Application):

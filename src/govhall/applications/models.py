@@ -226,6 +226,16 @@ class Application(models.Model):
     )
     authorisation_name = models.CharField(_("授权委托书原文件名"), max_length=255, blank=True)
     authorisation_sha256 = models.CharField(_("授权委托书SHA-256"), max_length=64, blank=True)
+    # A walk-in agent (Art. 9): the window compared the signed original with the scan (who and when).
+    authorisation_verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("授权委托书原件核验人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    authorisation_verified_at = models.DateTimeField(_("授权委托书原件核验时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("办件")

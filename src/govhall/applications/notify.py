@@ -39,9 +39,23 @@ def to_applicant(application: Application, code: str, key: str, **extra: str) ->
     notifications.send(code, recipient, context, dedupe_key=f"{code}:{application.pk}:{key}", obj=application)
 
 
+RECEIPT_PROGRESS = "已提交，待受理"
+
+
 def receipt(application: Application) -> None:
-    """Art. 11: business number, item name and "已提交，待受理", sent at once."""
-    to_applicant(application, TemplateCode.APPLICATION_RECEIPT, "receipt", progress="已提交，待受理")
+    """Art. 11: business number, item name and "已提交，待受理", sent at once — to whoever acted
+    and, for an agent's application (代办, online or at the window), to the principal as well: the
+    applicant is told, and learns at once that someone applied in their name."""
+    to_applicant(application, TemplateCode.APPLICATION_RECEIPT, "receipt", progress=RECEIPT_PROGRESS)
+    principal, sent_to = application.applicant, _recipient(application)
+    if application.capacity == "agent" and principal.mobile and sent_to is not None and sent_to.pk != principal.pk:
+        notifications.send(
+            TemplateCode.APPLICATION_RECEIPT,
+            principal,
+            {"number": application.business_number, "item": application.item.name, "progress": RECEIPT_PROGRESS},
+            dedupe_key=f"{TemplateCode.APPLICATION_RECEIPT}:{application.pk}:receipt:principal",
+            obj=application,
+        )
 
 
 def to_staff(application: Application, people: list[Any], code: str, key: str, **extra: str) -> int:

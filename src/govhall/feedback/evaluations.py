@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from govhall.core import cache_versions
 from govhall.core.audit.services import record
 from govhall.core.permissions import ensure_permission
-from govhall.core.workdays.calendar import WorkCalendar
+from govhall.core.workdays.calendar import BEIJING, WorkCalendar
 from govhall.notifications.catalog import TemplateCode
 
 from . import notify
@@ -105,6 +105,53 @@ def invite_for_appointment(appointment: Any) -> Invitation:
     )
 
 
+def expired_message(invitation: Invitation) -> str:
+    return _("评价有效期已于%(date)s届满，本次服务不能再评价。") % {"date": notify.chinese_date(invitation.expires_on)}
+
+
+def reminder_day(invitation: Invitation, calendar: WorkCalendar | None = None) -> datetime.date:
+    """The ``FEEDBACK_INVITATION_REMINDER_WORKING_DAYS``-th working day after the event."""
+    days = settings.FEEDBACK_INVITATION_REMINDER_WORKING_DAYS
+    return (calendar or WorkCalendar()).add_working_days(invitation.invited_at, days)
+
+
+def _unrated():
+    return Invitation.objects.select_for_update(of=("self",)).filter(evaluation__isnull=True, expired_at__isnull=True)
+
+
+@transaction.atomic
+def expire_invitations(now: datetime.datetime | None = None) -> int:
+    """Invitations not rated within ``FEEDBACK_INVITATION_VALID_DAYS`` natural days expire (the
+    national rules leave the period to the province); an expired one can no longer be rated."""
+    moment = _now(now)
+    day = moment.astimezone(BEIJING).date() - datetime.timedelta(days=settings.FEEDBACK_INVITATION_VALID_DAYS)
+    cutoff = datetime.datetime.combine(day, datetime.time.min, tzinfo=BEIJING)
+    expired = 0
+    for invitation in _unrated().filter(invited_at__lt=cutoff):
+        Invitation.objects.filter(pk=invitation.pk).update(expired_at=moment)
+        record("system", "feedback.invitation_expired", invitation, after={"expires_on": str(invitation.expires_on)})
+        expired += 1
+    return expired
+
+
+@transaction.atomic
+def remind_unrated(now: datetime.datetime | None = None) -> int:
+    """One reminder SMS for an invitation still unrated on its reminder day (never a second one,
+    never after a rating or the expiry)."""
+    moment = _now(now)
+    day, calendar, reminded = moment.astimezone(BEIJING).date(), WorkCalendar(), 0
+    latest_date = day - datetime.timedelta(days=settings.FEEDBACK_INVITATION_REMINDER_WORKING_DAYS - 1)
+    cutoff = datetime.datetime.combine(latest_date, datetime.time.min, tzinfo=BEIJING)
+    candidates = _unrated().filter(reminded_at__isnull=True, invited_at__lt=cutoff).select_related("citizen")
+    for invitation in candidates:
+        if reminder_day(invitation, calendar) > day or invitation.is_expired(moment):
+            continue
+        notify.remind(invitation, str(EventKind(invitation.kind).label))
+        Invitation.objects.filter(pk=invitation.pk).update(reminded_at=moment)
+        reminded += 1
+    return reminded
+
+
 def _levels(scores: dict[str, Any]) -> dict[str, int]:
     errors, clean = {}, {}
     for name in INDICATORS:
@@ -139,11 +186,13 @@ def rate(
     ensure_permission(by, "feedback.rate", invitation)
     if Evaluation.objects.filter(invitation=invitation).exists():
         raise ValidationError({"level": _("该服务已评价，每次服务只能评价一次。")}, code="already_rated")
+    at = _now(now)
+    if invitation.is_expired(at):
+        raise ValidationError({"level": expired_message(invitation)}, code="expired")
     levels = _levels(scores)
     comment = (comment or "").strip()
     if len(comment) > 1000:
         raise ValidationError({"comment": _("评价内容最多1000字。")}, code="too_long")
-    at = _now(now)
     try:
         with transaction.atomic():
             evaluation = Evaluation.objects.create(

@@ -9,15 +9,18 @@ never change what a citizen said.
 
 from __future__ import annotations
 
+import datetime
 import uuid
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from govhall.applications.storage import private_storage
 from govhall.core.audit.models import AppendOnlyModel
+from govhall.core.workdays.calendar import BEIJING
 
 USER = settings.AUTH_USER_MODEL
 
@@ -382,6 +385,8 @@ class Invitation(models.Model):
     item = models.ForeignKey("catalog.ServiceItem", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     reference = models.CharField(_("业务编号"), max_length=48)
     invited_at = models.DateTimeField(_("邀请时间"))
+    reminded_at = models.DateTimeField(_("提醒评价时间"), null=True, blank=True)
+    expired_at = models.DateTimeField(_("过期时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("评价邀请")
@@ -407,6 +412,22 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.reference}"
+
+    @property
+    def expires_on(self) -> datetime.date:
+        """The last day it can be rated: ``FEEDBACK_INVITATION_VALID_DAYS`` natural days after the
+        Beijing date of the event (Civil Code Art. 201: the day of the event is not counted)."""
+        start = self.invited_at.astimezone(BEIJING).date()
+        return start + datetime.timedelta(days=settings.FEEDBACK_INVITATION_VALID_DAYS)
+
+    def is_expired(self, now: datetime.datetime | None = None) -> bool:
+        if self.expired_at is not None:
+            return True
+        return (now or timezone.now()).astimezone(BEIJING).date() > self.expires_on
+
+    @property
+    def expired(self) -> bool:
+        return self.is_expired()
 
 
 class Evaluation(AppendOnlyModel):
@@ -469,6 +490,8 @@ class Rectification(models.Model):
     closed_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     closed_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
     created_at = models.DateTimeField(_("创建时间"))
+    warned_at = models.DateTimeField(_("临期提醒时间"), null=True, blank=True)
+    overdue_reported_at = models.DateTimeField(_("超期报告时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("差评整改")

@@ -76,6 +76,23 @@ def invite(invitation: Any, event_label: str) -> bool:
     )
 
 
+def remind(invitation: Any, event_label: str) -> bool:
+    """The one reminder of an unrated invitation, with the last day it can be rated."""
+    context = {
+        "event": event_label,
+        "number": invitation.reference,
+        "deadline": chinese_date(invitation.expires_on),
+        "link": rating_link(invitation),
+    }
+    return to_person(
+        invitation.citizen,
+        TemplateCode.FEEDBACK_EVALUATION_REMINDER,
+        context,
+        f"invitation-reminder:{invitation.pk}",
+        invitation,
+    )
+
+
 def replied(person: Any, kind: str, number: str, key: str, obj: Any) -> bool:
     """Art. 15: the asker or complainant learns at once that the answer is there."""
     return to_person(person, TemplateCode.REPLY_NOTICE, {"kind": kind, "number": number}, key, obj)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Avg, Count, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from govhall.accounts.models import Role
 from govhall.core import cache_versions
@@ -72,6 +73,71 @@ def my_invitations(user: Any) -> QuerySet[Invitation]:
 
 def my_consultation(user: Any, pk: int) -> Consultation:
     return my_consultations(user).prefetch_related("transfers__to_department").get(pk=pk)
+
+
+def mask_staff_name(name: str) -> str:
+    """王小明 -> 王*明, 王明 -> 王*: enough for the citizen to recognise, not a staff directory."""
+    chars = list(name or "")
+    if len(chars) <= 1:
+        return name or ""
+    if len(chars) == 2:
+        return chars[0] + "*"
+    return chars[0] + "*" * (len(chars) - 2) + chars[-1]
+
+
+@dataclass(frozen=True)
+class ServedBy:
+    """A staff member who acted on one of the citizen's own cases, and where (the department the
+    complaint goes to: theirs, preferably the one of the item they served)."""
+
+    staff: Any
+    department: Department
+
+    @property
+    def pk(self) -> int:
+        return self.staff.pk
+
+    @property
+    def label(self) -> str:
+        return _("%(name)s（%(department)s）") % {
+            "name": mask_staff_name(self.staff.name),
+            "department": self.department.name,
+        }
+
+
+def _staff_department(staff: Any, item_department: Department) -> Department:
+    departments = [a.department for a in staff.active_assignments if a.department_id]
+    if any(d.pk == item_department.pk for d in departments):
+        return item_department
+    return departments[0] if departments else item_department
+
+
+def people_who_served(user: Any) -> list[ServedBy]:
+    """The "people who served you" picker of a staff-member complaint: the actors of the timeline
+    of the citizen's own applications and whoever checked in / served their appointments — never a
+    list of all staff. The newest contact first; each person once."""
+    from govhall.applications.models import TimelineEntry
+    from govhall.appointments.models import Appointment, AppointmentEvent
+
+    contacts: list[tuple[Any, Any, Department]] = []
+    own = Q(application__applicant=user) | Q(application__acting_person=user)
+    for entry in (
+        TimelineEntry.objects.filter(own, actor__kind="staff")
+        .exclude(actor=user)
+        .select_related("actor", "application__item__department")
+    ):
+        contacts.append((entry.at, entry.actor, entry.application.item.department))
+    appointments = Appointment.objects.filter(applicant=user).select_related("served_by", "item__department")
+    for visit in appointments.filter(served_by__kind="staff").exclude(served_by=user):
+        contacts.append((visit.served_at or visit.created_at, visit.served_by, visit.item.department))
+    events = AppointmentEvent.objects.filter(appointment__applicant=user, by__kind="staff").exclude(by=user)
+    for event in events.select_related("by", "appointment__item__department"):
+        contacts.append((event.at, event.by, event.appointment.item.department))
+    seen: dict[int, ServedBy] = {}
+    for _at, staff, department in sorted(contacts, key=lambda c: c[0], reverse=True):
+        if staff.pk not in seen and staff.is_active:
+            seen[staff.pk] = ServedBy(staff, _staff_department(staff, department))
+    return list(seen.values())
 
 
 # --- staff ----------------------------------------------------------------------------------------

@@ -29,7 +29,7 @@ from govhall.core.permissions import ensure_permission
 from govhall.core.uploads import check_upload
 from govhall.core.workdays.calendar import BEIJING, WorkCalendar
 
-from . import evaluations, notify
+from . import evaluations, notify, queries
 from .models import (
     COMPLAINT_WORKING_DAYS,
     CONSULTATION_WORKING_DAYS,
@@ -329,6 +329,19 @@ def staff_by_name(name: str, department: Any) -> Any:
     return people[0]
 
 
+def served_staff(complainant: Any, choice: Any) -> queries.ServedBy:
+    """The picker's choice, checked against the people who actually served the complainant: a
+    forged or stale id is refused (a citizen cannot name arbitrary staff through the picker)."""
+    try:
+        pk = int(choice)
+    except (TypeError, ValueError):
+        pk = None
+    for served in queries.people_who_served(complainant):
+        if served.pk == pk:
+            return served
+    raise ValidationError({"served_by": _("只能选择为您办理过业务的工作人员，请重新选择。")}, code="not_served")
+
+
 def _attach(complaint: Complaint, files: Iterable[UploadedFile]) -> int:
     """Same upload rules as application materials: judged by content, private storage."""
     files = list(files)
@@ -369,13 +382,21 @@ def complain(
     application: Any = None,
     centre: Any = None,
     staff_member: Any = None,
+    served_by: Any = None,
     files: Iterable[UploadedFile] = (),
     channel: str = Channel.PORTAL,
     now: datetime.datetime | None = None,
 ) -> Complaint:
-    """File a complaint; routed to the responsible department, reply due in 5 working days."""
+    """File a complaint; routed to the responsible department, reply due in 5 working days.
+
+    A staff member is named either through the picker (``served_by``: someone who served the
+    complainant; the complaint goes to that person's department) or by name within the chosen
+    department (``staff_member`` from :func:`staff_by_name`)."""
     ensure_permission(complainant, "feedback.complain")
     content = _text(content, "content", _("请填写投诉内容。"))
+    if subject == ComplaintSubject.STAFF and served_by not in (None, ""):
+        served = served_staff(complainant, served_by)
+        staff_member, department = served.staff, served.department
     department = _route(complainant, subject, department, application, centre, staff_member)
     at = _now(now)
     due_date, provisional = due(at, COMPLAINT_WORKING_DAYS)

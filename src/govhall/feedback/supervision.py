@@ -22,7 +22,15 @@ from govhall.core.workdays.calendar import BEIJING
 from govhall.notifications.catalog import TemplateCode
 
 from . import notify
-from .models import ChaseAction, Complaint, ComplaintStatus, Consultation, ConsultationStatus
+from .models import (
+    ChaseAction,
+    Complaint,
+    ComplaintStatus,
+    Consultation,
+    ConsultationStatus,
+    Rectification,
+    RectificationStatus,
+)
 
 
 def today(now: datetime.datetime | None = None) -> datetime.date:
@@ -87,6 +95,55 @@ def report_overdue(now: datetime.datetime | None = None) -> int:
             "feedback.overdue_reported",
             case,
             after={"due": str(_due(case)), "department": case.department_id},
+        )
+        reported += 1
+    return reported
+
+
+def _open_rectifications(day: datetime.date, field: str):
+    return (
+        Rectification.objects.select_for_update(of=("self",))
+        .filter(status=RectificationStatus.OPEN, due_date__lte=day, **{field: None})
+        .select_related("department", "evaluation__invitation")
+    )
+
+
+@transaction.atomic
+def warn_rectifications_due_today(now: datetime.datetime | None = None) -> int:
+    """On the rectification deadline (a working day), remind the department's handling chain once:
+    named bad reviews are called back and rectified within the deadline (STANDARDS.md 好差评)."""
+    moment = now or timezone.now()
+    warned = 0
+    for task in _open_rectifications(today(moment), "warned_at"):
+        context = {"number": task.evaluation.invitation.reference, "deadline": notify.chinese_date(task.due_date)}
+        key = f"rect-due:{task.pk}:{task.due_date}"
+        notify.to_people(notify.handlers(task.department), TemplateCode.FEEDBACK_RECTIFICATION_DUE, context, key, task)
+        Rectification.objects.filter(pk=task.pk).update(warned_at=moment)
+        warned += 1
+    return warned
+
+
+@transaction.atomic
+def report_overdue_rectifications(now: datetime.datetime | None = None) -> int:
+    """Once the deadline has passed, tell the supervising office once, and audit it."""
+    moment = now or timezone.now()
+    reported = 0
+    for task in _open_rectifications(today(moment) - datetime.timedelta(days=1), "overdue_reported_at"):
+        context = {
+            "number": task.evaluation.invitation.reference,
+            "deadline": notify.chinese_date(task.due_date),
+            "department": task.department.name,
+        }
+        key = f"rect-overdue:{task.pk}:{task.due_date}"
+        notify.to_people(
+            notify.office(task.department), TemplateCode.FEEDBACK_RECTIFICATION_OVERDUE, context, key, task
+        )
+        Rectification.objects.filter(pk=task.pk).update(overdue_reported_at=moment)
+        record(
+            "system",
+            "feedback.rectification_overdue_reported",
+            task,
+            after={"due": str(task.due_date), "department": task.department_id},
         )
         reported += 1
     return reported

@@ -58,6 +58,10 @@ class TemplateCode:
     WINDOW_ACCOUNT_CREATED = "window_account_created"
     # 电子证照 (issue 9 step 2): a license approved during an outage, issued later
     LICENSE_ISSUED = "license_issued"
+    # 好差评 sweep (issue 10): invitation reminders, rectification deadlines
+    FEEDBACK_EVALUATION_REMINDER = "feedback_evaluation_reminder"
+    FEEDBACK_RECTIFICATION_DUE = "feedback_rectification_due"
+    FEEDBACK_RECTIFICATION_OVERDUE = "feedback_rectification_overdue"
 
     @classmethod
     def all(cls) -> list[str]:
@@ -341,6 +345,42 @@ DEFAULT_TEMPLATES: dict[str, DefaultTemplate] = {
         sample={"number": "2201002026112400001", "license": "食品经营许可证"},
         provider_template_id="SMS_CC_0030",
         note="《条例》第十四条第三款：中断期间暂缓颁发的证照恢复后颁发，通知持证主体",
+    ),
+    # 好差评 sweep (issue 10): one reminder for an unrated invitation; rectification deadlines
+    TemplateCode.FEEDBACK_EVALUATION_REMINDER: DefaultTemplate(
+        name="评价提醒",
+        text_zh=SIGNATURE + "您的{event}（编号{number}）尚未评价，{deadline}前可评价：{link}",
+        text_en="[Changchun Online Service Hall] Your {event} ({number}) is not rated yet. "
+        "Rate it by {deadline}: {link}",
+        params=("event", "number", "deadline", "link"),
+        sample={
+            "event": "咨询答复",
+            "number": "ZX20261125000001",
+            "deadline": "2026年12月10日",
+            "link": "http://127.0.0.1:8000/feedback/evaluations/12/rate/",
+        },
+        provider_template_id="SMS_CC_0045",
+        note="《条例》第十六条：未评价的邀请只提醒一次（非紧急）",
+    ),
+    TemplateCode.FEEDBACK_RECTIFICATION_DUE: DefaultTemplate(
+        name="差评整改临期提醒",
+        text_zh=SIGNATURE + "差评整改任务（{number}）将于{deadline}到期，请及时完成回访整改。",
+        text_en="[Changchun Online Service Hall] The call-back and rectification of bad review {number} "
+        "is due on {deadline}.",
+        params=("number", "deadline"),
+        sample={"number": "ZX20261125000001", "deadline": "2026年12月2日"},
+        provider_template_id="SMS_CC_0046",
+        note="好差评：整改期限当日提醒部门答复人员（非紧急）",
+    ),
+    TemplateCode.FEEDBACK_RECTIFICATION_OVERDUE: DefaultTemplate(
+        name="差评整改超期督办",
+        text_zh=SIGNATURE + "差评整改任务（{number}）已超过整改期限{deadline}，责任部门：{department}。",
+        text_en="[Changchun Online Service Hall] The rectification of bad review {number} passed its "
+        "deadline {deadline}; responsible department: {department}.",
+        params=("number", "deadline", "department"),
+        sample={"number": "ZX20261125000001", "deadline": "2026年12月2日", "department": "长春市市场监督管理局"},
+        provider_template_id="SMS_CC_0047",
+        note="好差评：整改超期通知政务公开办（非紧急）",
     ),
 }
 

@@ -208,6 +208,12 @@ def test_an_agent_applies_on_the_portal_and_the_principal_sees_it_marked(client,
     services.add_material(application, office.bob, desk.on_site, pdf())
     application = services.submit(application, office.bob)
 
+    # Art. 11: the agent who acted gets the receipt, and so does the principal it was made for.
+    from govhall.notifications.models import Message
+
+    receipts = Message.objects.filter(template_code="application_receipt", object_id=str(application.pk))
+    assert sorted(m.recipient for m in receipts) == sorted([office.bob.mobile, principal.mobile])
+
     client.force_login(principal)
     page = client.get(reverse("portal:applications")).content.decode()
     assert application.business_number in page

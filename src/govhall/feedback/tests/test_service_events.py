@@ -33,3 +33,16 @@ def test_a_served_visit_invites_its_visitor_once(hall, travel):  # noqa: F811
         evaluations.rate(invitation, hall.bob, **GOOD)
     evaluations.rate(invitation, hall.alice, **GOOD)
     assert Invitation.objects.count() == 1
+
+
+def test_the_staff_who_checked_in_and_served_a_visit_can_be_picked_by_its_visitor_only(hall, travel):  # noqa: F811
+    from govhall.feedback import queries
+
+    appointment = appointments.book(hall.alice, hall.item, slot_at(hall.capacity, "2026-09-21 09:00"))
+    travel("2026-09-21 08:55")
+    appointments.check_in(appointment.code, hall.staff)
+    appointments.serve(appointment, hall.staff)
+    people = queries.people_who_served(hall.alice)
+    assert [p.staff for p in people] == [hall.staff]  # once, though they checked in and served
+    assert hall.other_staff not in [p.staff for p in people]
+    assert queries.people_who_served(hall.bob) == []

@@ -24,6 +24,12 @@ def cases(hall):
     return consultation, complaint
 
 
+def sweep(now):
+    """The consultation and complaint counts of the sweep."""
+    result = tasks.sweep(now)
+    return {key: result[key] for key in ("warned", "overdue")}
+
+
 def sms(code, user):
     return Message.objects.filter(template_code=code, recipient_hash=_hash(user))
 
@@ -36,14 +42,14 @@ def _hash(user):
 
 def test_nothing_happens_before_the_last_working_day(hall):
     cases(hall)
-    assert tasks.sweep(at("2026-11-26 09:00")) == {"warned": 0, "overdue": 0}
+    assert sweep(at("2026-11-26 09:00")) == {"warned": 0, "overdue": 0}
     assert not Message.objects.filter(template_code__startswith="feedback_due").exists()
 
 
 def test_the_responder_is_warned_once_on_the_last_working_day(hall):
     consultation, _complaint = cases(hall)
-    assert tasks.sweep(at("2026-11-27 09:00")) == {"warned": 1, "overdue": 0}
-    assert tasks.sweep(at("2026-11-27 15:00")) == {"warned": 0, "overdue": 0}
+    assert sweep(at("2026-11-27 09:00")) == {"warned": 1, "overdue": 0}
+    assert sweep(at("2026-11-27 15:00")) == {"warned": 0, "overdue": 0}
     assert sms("feedback_due_soon", hall.responder).count() == 1
     consultation.refresh_from_db()
     assert consultation.warned_at is not None
@@ -51,11 +57,11 @@ def test_the_responder_is_warned_once_on_the_last_working_day(hall):
 
 def test_the_office_is_told_once_the_deadline_has_passed(hall):
     consultation, _complaint = cases(hall)
-    tasks.sweep(at("2026-11-27 09:00"))
-    assert tasks.sweep(at("2026-11-28 09:00")) == {"warned": 0, "overdue": 1}  # Saturday after the Friday
+    sweep(at("2026-11-27 09:00"))
+    assert sweep(at("2026-11-28 09:00")) == {"warned": 0, "overdue": 1}  # Saturday after the Friday
     assert sms("feedback_overdue", hall.district).count() == 1
     assert AuditEvent.objects.filter(action="feedback.overdue_reported", object_id=str(consultation.pk)).exists()
-    assert tasks.sweep(at("2026-12-03 09:00")) == {"warned": 1, "overdue": 1}  # the complaint, warned late
+    assert sweep(at("2026-12-03 09:00")) == {"warned": 1, "overdue": 1}  # the complaint, warned late
     rows = queries.overdue_by_department(hall.district, supervision.today(at("2026-12-03 09:00")))
     assert [(row.department, row.total) for row in rows] == [(hall.department, 2)]
     assert queries.overdue_by_department(hall.foreign_district, supervision.today(at("2026-12-03 09:00"))) == []
@@ -64,7 +70,7 @@ def test_the_office_is_told_once_the_deadline_has_passed(hall):
 def test_an_answered_case_is_never_reported(hall):
     consultation, _complaint = cases(hall)
     services.answer(consultation, hall.responder, text="答复", now=at("2026-11-26 10:00"))
-    assert tasks.sweep(at("2026-11-30 09:00"))["overdue"] == 0
+    assert sweep(at("2026-11-30 09:00"))["overdue"] == 0
 
 
 def test_an_escalated_complaint_is_watched_on_its_new_deadline_and_the_office_is_warned(hall):
@@ -72,9 +78,9 @@ def test_an_escalated_complaint_is_watched_on_its_new_deadline_and_the_office_is
     services.answer(consultation, hall.responder, text="答复", now=at("2026-11-26 10:00"))
     services.reply_complaint(complaint, hall.responder, text="答复", now=at("2026-11-26 10:00"))
     services.reopen(complaint, hall.bob, reason="不满意", now=at("2026-11-26 11:00"))  # due 12-03
-    assert tasks.sweep(at("2026-12-03 09:00")) == {"warned": 1, "overdue": 0}
+    assert sweep(at("2026-12-03 09:00")) == {"warned": 1, "overdue": 0}
     assert sms("feedback_due_soon", hall.district).count() == 1
-    assert tasks.sweep(at("2026-12-04 09:00"))["overdue"] == 1
+    assert sweep(at("2026-12-04 09:00"))["overdue"] == 1
 
 
 def test_the_office_chases_an_overdue_case_and_the_chase_is_recorded(hall):

@@ -61,7 +61,15 @@ class ComplaintForm(forms.Form):
     centre = forms.ModelChoiceField(
         label=gettext_lazy("服务中心"), queryset=ServiceCentre.objects.none(), required=False
     )
-    staff_name = forms.CharField(label=gettext_lazy("工作人员（姓名或工号）"), max_length=50, required=False)
+    served_by = forms.CharField(
+        label=gettext_lazy("为您办理过业务的工作人员"),
+        required=False,
+        widget=forms.Select,
+        help_text=gettext_lazy("只列出办理过您本人办件或预约的工作人员。"),
+    )
+    staff_name = forms.CharField(
+        label=gettext_lazy("或填写工作人员（姓名或工号，须选择其所在部门）"), max_length=50, required=False
+    )
     content = forms.CharField(label=gettext_lazy("投诉内容"), max_length=4000, widget=forms.Textarea(attrs={"rows": 6}))
 
     def __init__(self, *args, user=None, **kwargs):
@@ -72,6 +80,8 @@ class ComplaintForm(forms.Form):
         self.fields["application"].label_from_instance = lambda a: f"{a.business_number} {a.item.name}"
         self.fields["department"].queryset = _departments()
         self.fields["centre"].queryset = ServiceCentre.objects.filter(is_active=True)
+        served = [(str(person.pk), person.label) for person in queries.people_who_served(user)]
+        self.fields["served_by"].widget.choices = [("", "---------"), *served]
         for field in self.fields.values():
             field.widget.attrs.setdefault(
                 "class", "form-select" if isinstance(field, forms.ChoiceField) else "form-control"
@@ -150,6 +160,13 @@ def consultation(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "portal/feedback/consultation.html", {"consultation": found})
 
 
+def _named_staff(data: dict):
+    """The free-text fallback, used only when nobody was picked from the people who served."""
+    if data.get("subject") != ComplaintSubject.STAFF or data.get("served_by"):
+        return None
+    return services.staff_by_name(data.get("staff_name") or "", data.get("department"))
+
+
 @login_required(login_url=LOGIN)
 def complain(request: HttpRequest) -> HttpResponse:
     """File a complaint about an application, a department, a centre or a staff member."""
@@ -164,7 +181,8 @@ def complain(request: HttpRequest) -> HttpResponse:
                 department=data.get("department"),
                 application=data.get("application"),
                 centre=data.get("centre"),
-                staff_member=services.staff_by_name(data.get("staff_name") or "", data.get("department")),
+                served_by=data.get("served_by") or None,
+                staff_member=_named_staff(data),
                 files=request.FILES.getlist("files"),
             )
         except PermissionDenied as error:
@@ -238,6 +256,9 @@ def rate(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     if hasattr(invitation, "evaluation"):
         messages.info(request, _("该服务已评价，每次服务只能评价一次。"))
+        return redirect("portal:feedback_evaluations")
+    if invitation.expired:
+        messages.error(request, evaluations.expired_message(invitation))
         return redirect("portal:feedback_evaluations")
     form = RateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -54,6 +54,37 @@ class WalkInForm(forms.Form):
     )
 
 
+class AgentForm(forms.Form):
+    """代办 at the window: the person acting for the applicant, and the principal's signed
+    authorisation scanned at the counter (all empty: the applicant acts in person)."""
+
+    name = forms.CharField(
+        label=_lazy("代办人姓名（与证件一致）"), max_length=100, required=False, widget=forms.TextInput(attrs=TEXT)
+    )
+    document_number = forms.CharField(
+        label=_lazy("代办人居民身份证号码"),
+        max_length=18,
+        required=False,
+        widget=forms.TextInput(attrs={**TEXT, "autocomplete": "off"}),
+    )
+    mobile = forms.CharField(
+        label=_lazy("代办人手机号码（代办人首次办理必填）"),
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={**TEXT, "inputmode": "tel"}),
+    )
+    authorisation = forms.FileField(
+        label=_lazy("授权委托书扫描件（已核对委托人签署的原件）"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"class": "form-control"}),
+    )
+
+    def agent(self) -> dict[str, Any] | None:
+        """The service's ``agent`` argument, or None when nobody acts for the applicant."""
+        data = self.cleaned_data
+        return data if any(data.values()) else None
+
+
 class ScanForm(forms.Form):
     requirement = forms.IntegerField(widget=forms.HiddenInput)
     file = forms.FileField(label=_lazy("扫描件"))
@@ -240,26 +271,33 @@ def instant(request: HttpRequest, uid: Any) -> HttpResponse:
 
 @staff_required
 def walk_in(request: HttpRequest, code: str) -> HttpResponse:
-    """Register a walk-in applicant: identity from the presented ID card, then the form."""
+    """Register a walk-in applicant: identity from the presented ID card, then the form; when an
+    agent (代办) comes for them, the agent's ID card and the principal's signed authorisation too."""
     _require_window(request)
     item = get_object_or_404(ServiceItem.objects.select_related("published_version"), implementation_code=code)
     if item.published_version_id is None or not request.user.has_perm("applications.window", item):
         raise Http404
     definition = item.published_version.form_definition or {"fields": []}
     identity = WalkInForm(request.POST or None, prefix="identity")
+    agent = AgentForm(request.POST or None, request.FILES or None, prefix="agent")
     answers = build_form(definition, request.POST or None, prefix="form")
-    if request.method == "POST" and identity.is_valid() and answers.is_valid():
+    if request.method == "POST" and identity.is_valid() and agent.is_valid() and answers.is_valid():
         try:
-            created = services.register_walk_in(request.user, item, **identity.cleaned_data, answers=answers.answers())
+            created = services.register_walk_in(
+                request.user, item, **identity.cleaned_data, answers=answers.answers(), agent=agent.agent()
+            )
         except ValidationError as error:
             for field, errors in error.message_dict.items():
-                identity.add_error(field if field in identity.fields else None, errors)
+                if field.startswith("agent_") or field == "authorisation":
+                    agent.add_error(field.removeprefix("agent_"), errors)
+                else:
+                    identity.add_error(field if field in identity.fields else None, errors)
         except PermissionDenied:
             raise Http404 from None
         else:
             messages.success(request, _("已登记，请扫描申请材料后提交。"))
             return redirect("workbench:window_application", uid=created.uid)
-    return _page(request, "workbench/window/walk_in.html", item=item, identity=identity, form=answers)
+    return _page(request, "workbench/window/walk_in.html", item=item, identity=identity, agent=agent, form=answers)
 
 
 @staff_required
