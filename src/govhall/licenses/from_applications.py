@@ -102,7 +102,7 @@ def issue_on_approval(application: Any, by: Any) -> list[License]:
                 blocker = " ".join(refused.messages)
             except PermissionDenied as refused:  # the decision stands; the sweep issues as the system
                 blocker = str(refused) or _("无权颁发")
-            except IntegrityError:  # two issuances took the same serial at once: the sweep retries
+            except IntegrityError:  # a constraint refused the row (serials come from a locked sequence): retry later
                 blocker = _("证照编号冲突，稍后自动重试")
             else:
                 issued.append(license)

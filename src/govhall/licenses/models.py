@@ -118,6 +118,28 @@ class HolderCodeType(models.TextChoices):
     OTHER = "999", _("其他证件")
 
 
+class LicenseSerialSequence(models.Model):
+    """The last serial used per license type, issuer and year; only ever incremented (like the
+    business numbers), so two licenses issued at the same moment never take the same serial."""
+
+    license_type = models.ForeignKey(LicenseType, verbose_name=_("证照类型"), on_delete=models.PROTECT)
+    issuer_code = models.CharField(_("颁发机构代码"), max_length=18)
+    year = models.PositiveSmallIntegerField(_("年度"))
+    last = models.PositiveIntegerField(_("已用序号"), default=0)
+
+    class Meta:
+        verbose_name = _("证照编号序列")
+        verbose_name_plural = _("证照编号序列")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["license_type", "issuer_code", "year"], name="license_serial_sequence_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.license_type_id}/{self.issuer_code}/{self.year} → {self.last}"
+
+
 class License(models.Model):
     """One version of an electronic license (证照); a change is a new version superseding this one."""
 

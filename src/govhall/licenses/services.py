@@ -14,7 +14,8 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import F, QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as official  # stored and signed text: always Chinese
@@ -29,6 +30,7 @@ from govhall.licenses.models import (
     HolderCodeType,
     IssuanceRecord,
     License,
+    LicenseSerialSequence,
     LicenseStatus,
     LicenseStatusChange,
 )
@@ -104,13 +106,36 @@ def _clean_data(license_type: LicenseType, data: dict[str, Any]) -> dict[str, An
     return cleaned
 
 
+def _increment(rows: QuerySet[LicenseSerialSequence]) -> int | None:
+    if not rows.update(last=F("last") + 1):
+        return None
+    return rows.values_list("last", flat=True).get()
+
+
 def _next_serial(license_type: LicenseType, issuer_code: str) -> str:
-    """Unique per issuer and type (the unique constraint is the backstop): year + sequence."""
+    """Year + a 7-digit sequence per issuer and type, from a row only ever incremented by a
+    conditional UPDATE (it holds the row lock until the issuing transaction commits, so a second
+    issuance waits and reads the next value). The first issuance of a year seeds the row from the
+    licenses already issued that year; two racing on that insert meet the unique constraint and the
+    loser increments instead."""
     year = timezone.localdate().year
-    used = License.objects.filter(
-        license_type=license_type, issuer_code=issuer_code, version=1, serial__startswith=str(year)
-    ).count()
-    return f"{year}{used + 1:07d}"
+    rows = LicenseSerialSequence.objects.filter(license_type=license_type, issuer_code=issuer_code, year=year)
+    sequence = _increment(rows)
+    if sequence is None:
+        issued = License.objects.filter(
+            license_type=license_type, issuer_code=issuer_code, version=1, serial__startswith=str(year)
+        ).count()
+        try:
+            with transaction.atomic():
+                LicenseSerialSequence.objects.create(
+                    license_type=license_type, issuer_code=issuer_code, year=year, last=issued + 1
+                )
+            sequence = issued + 1
+        except IntegrityError:
+            sequence = _increment(rows)
+    if sequence is None or sequence >= 10**7:
+        raise RuntimeError(f"license serial sequence exhausted for {license_type.type_code} {issuer_code} {year}")
+    return f"{year}{sequence:07d}"
 
 
 def _rows(license: License) -> list[dict[str, str]]:
