@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db.models import Avg, Count, F, IntegerField, Max, Q, QuerySet, Sum
 from django.db.models.functions import Cast
 from django.utils import timezone
@@ -19,7 +18,7 @@ from govhall.core.workdays.calendar import BEIJING, WorkCalendar
 from govhall.directory.models import Region, ServiceCentre
 
 from .models import Appointment, BookingCapacity, Slot, StaffCancellation, Status
-from .slots import capacity_for, ensure_slots, horizon
+from .slots import capacity_for, ensure_recently, horizon
 
 
 def my_appointments(user: Any) -> QuerySet[Appointment]:
@@ -97,7 +96,7 @@ def bookable_days(
     if capacity is None:
         return []
     first, last = horizon(timezone.localdate(now, timezone=BEIJING))
-    _ensure_recently(capacity, first, last)
+    ensure_recently(capacity, first, last)
     earliest = now + datetime.timedelta(minutes=settings.APPOINTMENT_CUTOFF_MINUTES)
     rows = (
         Slot.objects.filter(capacity=capacity, date__range=(first, last), booked__lt=F("seats"), start__gt=earliest)
@@ -111,20 +110,6 @@ def bookable_days(
         for row in rows
         if calendar.is_working_day(row["date"])
     ]
-
-
-ENSURED_SECONDS = 60
-
-
-def _ensure_recently(capacity: BookingCapacity, first: datetime.date, last: datetime.date) -> None:
-    """Materialise the horizon at most once a minute per capacity (the days list is read far more
-    often than it changes). A changed capacity has another key; an exception re-plans its day at
-    once (``services.add_exception``); a published holiday reaches the slots with the next sweep."""
-    key = f"appointments:ensured:{capacity.pk}:{capacity.slot_minutes}:{capacity.windows}:{first}:{last}"
-    if cache.get(key):
-        return
-    ensure_slots(capacity, first, last)
-    cache.set(key, True, ENSURED_SECONDS)
 
 
 def materials_to_bring(item: ServiceItem) -> list[MaterialRequirement]:

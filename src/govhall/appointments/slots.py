@@ -13,6 +13,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import F, Q
 from django.db.models.functions import Greatest
@@ -146,6 +147,20 @@ def capacity_for(centre: ServiceCentre, item: ServiceItem) -> BookingCapacity | 
     return min(rows, key=lambda row: row.item_id is None, default=None)
 
 
+ENSURED_SECONDS = 60
+
+
+def ensure_recently(capacity: BookingCapacity, first: datetime.date, last: datetime.date) -> None:
+    """Materialise the horizon at most once a minute per capacity (the days list is read far more
+    often than it changes). A changed capacity has another key; an exception re-plans its day at
+    once (``services.add_exception``); a published holiday reaches the slots with the next sweep."""
+    key = f"appointments:ensured:{capacity.pk}:{capacity.slot_minutes}:{capacity.windows}:{first}:{last}"
+    if cache.get(key):
+        return
+    ensure_slots(capacity, first, last)
+    cache.set(key, True, ENSURED_SECONDS)
+
+
 def available_slots(
     centre: ServiceCentre, item: ServiceItem, date: datetime.date, *, now: datetime.datetime | None = None
 ) -> list[Slot]:
@@ -156,6 +171,6 @@ def available_slots(
     capacity = capacity_for(centre, item)
     if capacity is None or not first <= date <= last:
         return []
-    ensure_slots(capacity, date, date)
+    ensure_recently(capacity, first, last)
     slots = Slot.objects.filter(capacity=capacity, date=date, booked__lt=F("seats")).order_by("start")
     return [slot for slot in slots if cutoff(slot) > now]
