@@ -432,6 +432,15 @@ def _check_instant(application: Application, by: Any) -> None:
             raise PermissionDenied
 
 
+def may_decide_instantly(application: Application, by: Any) -> bool:
+    """Whether the one-step decision is open to ``by`` now (the desk shows its form only then)."""
+    try:
+        _check_instant(application, by)
+    except (ValidationError, PermissionDenied):
+        return False
+    return True
+
+
 @transaction.atomic
 def decide_instantly(
     application: Application,

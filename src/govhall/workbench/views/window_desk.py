@@ -25,7 +25,7 @@ from govhall.applications import channels, queries, services
 from govhall.applications.models import Application, Channel, MaterialSubmission, Status
 from govhall.applications.submission import needed_requirements
 from govhall.catalog.form_render import build_form
-from govhall.catalog.models import CaseType, GuideVersion, ServiceItem
+from govhall.catalog.models import GuideVersion, ServiceItem
 from govhall.catalog.pdf import render_pdf
 from govhall.core.workdays.calendar import BEIJING
 from govhall.directory.models import ServiceCentre
@@ -148,15 +148,6 @@ def _materials(application: Application) -> list[dict[str, Any]]:
     ]
 
 
-def _instant_allowed(user: Any, application: Application) -> bool:
-    return (
-        application.item.case_type == CaseType.INSTANT
-        and application.status == Status.AWAITING_ACCEPTANCE
-        and user.has_perm("applications.accept", application)
-        and user.has_perm("applications.decide", application)
-    )
-
-
 @staff_required
 def detail(request: HttpRequest, uid: Any, *, decide_form: forms.Form | None = None) -> HttpResponse:
     """One application at the window: materials with originals verified, scans, next step."""
@@ -170,7 +161,7 @@ def detail(request: HttpRequest, uid: Any, *, decide_form: forms.Form | None = N
         "can_submit": application.status == Status.DRAFT and application.channel == Channel.WINDOW,
         "can_scan": application.status in channels.WINDOW_STATUSES,
         "decide_form": decide_form
-        or (DecideForm(prefix="instant") if _instant_allowed(request.user, application) else None),
+        or (DecideForm(prefix="instant") if channels.may_decide_instantly(application, request.user) else None),
     }
     return _page(request, "workbench/window/application.html", status=422 if decide_form else 200, **context)
 
@@ -241,7 +232,7 @@ def proceed(request: HttpRequest, uid: Any) -> HttpResponse:
 def instant(request: HttpRequest, uid: Any) -> HttpResponse:
     """即办件: accept and decide at once, with the TOTP step-up of every decision (Art. 20)."""
     application = _load(request, uid)
-    if not _instant_allowed(request.user, application):
+    if not channels.may_decide_instantly(application, request.user):
         raise PermissionDenied
     form = DecideForm(request.POST, prefix="instant")
     if form.is_valid():
