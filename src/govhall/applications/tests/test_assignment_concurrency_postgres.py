@@ -12,7 +12,8 @@ from django.db import connection
 from govhall.applications import services
 from govhall.applications.models import Application, TimelineEntry
 from govhall.applications.tests.factories import staff
-from govhall.applications.tests.test_concurrency_postgres import _draft, _start
+from govhall.applications.tests.test_concurrency_postgres import _draft
+from govhall.core.tests.race import race
 
 pytestmark = [
     pytest.mark.postgres,
@@ -48,28 +49,7 @@ except ValidationError as error:
 
 
 def _race(tmp_path, jobs: list[tuple[str, int, int, int]]) -> list[dict]:
-    import json
-    import time
-
-    script, go = tmp_path / "worker.py", tmp_path / "go"
-    script.write_text(WORKER)
-    workers = [_start(script, [action, str(u), str(a), str(t), str(go)]) for action, u, a, t in jobs]
-    try:
-        for worker in workers:
-            assert worker.stdout.readline().strip() == "ready", worker.stderr.read()
-        time.sleep(0.1)
-        go.touch()
-        outcomes = [worker.communicate(timeout=180) for worker in workers]
-    finally:
-        for worker in workers:
-            if worker.poll() is None:
-                worker.kill()
-                worker.wait()
-    results = []
-    for worker, (out, errors) in zip(workers, outcomes, strict=True):
-        assert worker.returncode == 0, errors
-        results.append(json.loads(out.strip().splitlines()[-1]))
-    return results
+    return race(tmp_path, WORKER, [[action, str(u), str(a), str(t)] for action, u, a, t in jobs])
 
 
 def test_two_admins_reassigning_one_application_one_wins(office, tmp_path):

@@ -7,10 +7,9 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django_otp import DEVICE_ID_SESSION_KEY
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from govhall.accounts.models import RoleAssignment
+from govhall.accounts.tests.otp import otp_login
 from govhall.applications import assignment, services
 from govhall.applications import demo as applications_demo
 from govhall.applications.models import Application, Status, TimelineEntry
@@ -24,14 +23,8 @@ def _demo_applications(settings, tmp_path, demo):
 
 
 def login(user) -> Client:
-    """A workbench session past password and TOTP (as the other workbench tests log staff in)."""
-    client = Client()
-    device, _ = TOTPDevice.objects.get_or_create(user=user, name="test", defaults={"confirmed": True})
-    client.force_login(user)
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.save()
-    return client
+    """A workbench session past password and TOTP."""
+    return otp_login(Client(), user)
 
 
 def waiting() -> Application:

@@ -8,31 +8,16 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
-from django_otp import DEVICE_ID_SESSION_KEY
-from django_otp.oath import totp
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from govhall.accounts.tests.factories import RoleAssignmentFactory
+from govhall.accounts.tests.otp import current_code as _code
+from govhall.accounts.tests.otp import otp_login as _login
 from govhall.applications import services
 from govhall.applications.models import Application, Channel, Source, Status
 from govhall.applications.tests.conftest import at
 from govhall.applications.tests.factories import ANSWERS, pdf
 from govhall.applications.tests.test_channels import desk, instant, pre_review, resident_id, texts  # noqa: F401
 from govhall.catalog.models import ServiceItem
-
-
-def _login(client, user):
-    device, _ = TOTPDevice.objects.get_or_create(user=user, name="test", defaults={"confirmed": True})
-    client.force_login(user)
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.save()
-    return client
-
-
-def _code(user) -> str:
-    device = TOTPDevice.objects.get(user=user, name="test")
-    return f"{totp(device.bin_key, step=30, t0=0, digits=6):06d}"
 
 
 def test_window_staff_find_verify_scan_and_continue_a_pre_reviewed_application(client, office, desk):

@@ -7,21 +7,15 @@ the test (hence ``transaction=True``: the test's rows are committed for the chil
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
-import time
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
-from django.conf import settings
 from django.db import connection
 
 from govhall.applications import services
 from govhall.applications.models import Application, Status, TimelineEntry
 from govhall.applications.tests.factories import ANSWERS, applicant, pdf
+from govhall.core.tests.race import race
 
 pytestmark = [
     pytest.mark.postgres,
@@ -29,7 +23,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
 ]
 
-SRC = Path(__file__).resolve().parents[3]
 PROCESSES = 6
 
 WORKER = """
@@ -59,48 +52,9 @@ except ValidationError as error:
 """
 
 
-def _database_url() -> str:
-    db = connection.settings_dict
-    credentials = quote(db["USER"] or "") + (":" + quote(db["PASSWORD"]) if db["PASSWORD"] else "")
-    return f"postgres://{credentials}@{db['HOST'] or 'localhost'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
-def _start(script: Path, args: list[str]) -> subprocess.Popen[str]:
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "govhall.settings",
-        "PYTHONPATH": str(SRC),
-        "DATABASE_URL": _database_url(),
-        "AUDIT_CHECKPOINT_KEY_FILE": str(settings.AUDIT_CHECKPOINT_KEY_FILE),
-        "APPLICATIONS_PRIVATE_ROOT": str(settings.APPLICATIONS_PRIVATE_ROOT),
-        "SMS_ENQUEUE_HINT": "0",
-    }
-    return subprocess.Popen(
-        [sys.executable, str(script), *args], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-    )
-
-
 def _race(tmp_path: Path, jobs: list[tuple[str, int, int]]) -> list[dict[str, str]]:
-    """Start one process per (action, user, application), release them at once, return outcomes."""
-    script, go = tmp_path / "worker.py", tmp_path / "go"
-    script.write_text(WORKER)
-    workers = [_start(script, [action, str(user), str(application), str(go)]) for action, user, application in jobs]
-    try:
-        for worker in workers:
-            assert worker.stdout.readline().strip() == "ready", worker.stderr.read()
-        time.sleep(0.1)
-        go.touch()
-        outcomes = [worker.communicate(timeout=180) for worker in workers]
-    finally:
-        for worker in workers:  # never leave a worker holding locks for the teardown flush
-            if worker.poll() is None:
-                worker.kill()
-                worker.wait()
-    results = []
-    for worker, (out, errors) in zip(workers, outcomes, strict=True):
-        assert worker.returncode == 0, errors
-        results.append(json.loads(out.strip().splitlines()[-1]))
-    return results
+    """One process per (action, user, application), released at once; their outcomes."""
+    return race(tmp_path, WORKER, [[action, str(user), str(application)] for action, user, application in jobs])
 
 
 def _draft(office, who):

@@ -8,13 +8,7 @@ the test (hence ``transaction=True``: the test's rows are committed for the chil
 from __future__ import annotations
 
 import datetime
-import json
-import os
-import subprocess
-import sys
-import time
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 from django.conf import settings
@@ -24,6 +18,7 @@ from django.utils import timezone
 from govhall.appointments.models import Appointment, Slot
 from govhall.appointments.slots import available_slots
 from govhall.appointments.tests.factories import ApplicantFactory, BookingCapacityFactory, bookable_item
+from govhall.core.tests.race import race
 from govhall.directory.tests.factories import ServiceCentreFactory
 
 pytestmark = [
@@ -32,7 +27,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
 ]
 
-SRC = Path(__file__).resolve().parents[3]
 PROCESSES = 8
 
 BOOKER = """
@@ -60,25 +54,6 @@ except ValidationError as error:
 """
 
 
-def _database_url() -> str:
-    db = connection.settings_dict
-    credentials = quote(db["USER"] or "") + (":" + quote(db["PASSWORD"]) if db["PASSWORD"] else "")
-    return f"postgres://{credentials}@{db['HOST'] or 'localhost'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
-def _start(script: Path, args: list[str]) -> subprocess.Popen[str]:
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "govhall.settings",
-        "PYTHONPATH": str(SRC),
-        "DATABASE_URL": _database_url(),
-        "AUDIT_CHECKPOINT_KEY_FILE": str(settings.AUDIT_CHECKPOINT_KEY_FILE),
-    }
-    return subprocess.Popen(
-        [sys.executable, str(script), *args], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-    )
-
-
 def _free_slots(centre, item) -> list[Slot]:
     """The first bookable day's free slots (real time: the children do not share a frozen clock)."""
     today = timezone.localdate()
@@ -90,26 +65,8 @@ def _free_slots(centre, item) -> list[Slot]:
 
 
 def _race(tmp_path: Path, jobs: list[tuple[int, int, int]]) -> list[dict[str, str]]:
-    """Start one process per (applicant, item, slot), release them at once, return their outcomes."""
-    script, go = tmp_path / "booker.py", tmp_path / "go"
-    script.write_text(BOOKER)
-    bookers = [_start(script, [str(applicant), str(item), str(slot), str(go)]) for applicant, item, slot in jobs]
-    try:
-        for booker in bookers:
-            assert booker.stdout.readline().strip() == "ready", booker.stderr.read()
-        time.sleep(0.1)
-        go.touch()
-        outcomes = [booker.communicate(timeout=180) for booker in bookers]
-    finally:
-        for booker in bookers:  # never leave a booker holding locks for the teardown flush
-            if booker.poll() is None:
-                booker.kill()
-                booker.wait()
-    results = []
-    for booker, (out, errors) in zip(bookers, outcomes, strict=True):
-        assert booker.returncode == 0, errors
-        results.append(json.loads(out.strip().splitlines()[-1]))
-    return results
+    """One process per (applicant, item, slot), released at once; their outcomes."""
+    return race(tmp_path, BOOKER, [[str(applicant), str(item), str(slot)] for applicant, item, slot in jobs])
 
 
 def test_many_processes_booking_the_last_seat_exactly_one_wins(tmp_path):

@@ -11,10 +11,9 @@ import datetime
 
 import pytest
 from django.urls import reverse
-from django_otp import DEVICE_ID_SESSION_KEY
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from govhall.accounts.tests.factories import RoleAssignmentFactory, StaffFactory
+from govhall.accounts.tests.otp import otp_login as verified
 from govhall.appointments import services
 from govhall.appointments.models import BookingCapacity, CapacityException, StaffCancellation, Status
 from govhall.appointments.tests.test_portal_views import slot_at
@@ -35,16 +34,6 @@ def booked(hall, travel):
     appointment = services.book(hall.alice, hall.item, slot_at(hall.capacity, "2026-09-21 10:00"))
     travel("2026-09-21 08:00")
     return appointment
-
-
-def verified(client, user):
-    """Log a staff member in as if they had entered password and TOTP."""
-    device, _ = TOTPDevice.objects.get_or_create(user=user, name="test", defaults={"confirmed": True})
-    client.force_login(user)
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.save()
-    return client
 
 
 def office(region, role="district_admin"):

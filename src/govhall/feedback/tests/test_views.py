@@ -7,9 +7,8 @@ import pytest
 from django.core.cache import caches
 from django.test import Client
 from django.urls import reverse
-from django_otp import DEVICE_ID_SESSION_KEY
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from govhall.accounts.tests.otp import otp_login as verified
 from govhall.applications.tests.factories import pdf
 from govhall.core.audit.models import AuditEvent
 from govhall.feedback import services
@@ -17,16 +16,6 @@ from govhall.feedback.models import Consultation, Evaluation, Invitation
 from govhall.feedback.tests.conftest import at
 
 pytestmark = pytest.mark.django_db
-
-
-def verified(client, user):
-    """A staff member logged in with password and TOTP."""
-    device, _ = TOTPDevice.objects.get_or_create(user=user, name="test", defaults={"confirmed": True})
-    client.force_login(user)
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.save()
-    return client
 
 
 def test_the_guide_page_links_to_ask_and_shows_approved_faqs_at_once(hall, django_capture_on_commit_callbacks):

@@ -5,24 +5,13 @@ import datetime
 from django.urls import reverse
 from django.utils import timezone
 
+from govhall.accounts.tests.otp import otp_login as staff_login
 from govhall.applications import services
 from govhall.applications.tests.factories import ANSWERS, pdf
 from govhall.licenses import outages
 from govhall.licenses.models import LicenseAccess
 from govhall.licenses.services import issue_license
 from govhall.licenses.tests.test_signatures import _self_signed, _signed_by_department
-
-
-def staff_login(client, user):
-    from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    device, _ = TOTPDevice.objects.get_or_create(user=user, name="test", defaults={"confirmed": True})
-    client.force_login(user)
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.save()
-    return client
 
 
 def _business(hall, holder):

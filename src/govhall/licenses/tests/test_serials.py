@@ -4,21 +4,13 @@ separate processes)."""
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
-import time
-from pathlib import Path
-
 import pytest
-from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
+from govhall.core.tests.race import race
 from govhall.licenses.models import License, LicenseSerialSequence
 
-SRC = Path(__file__).resolve().parents[3]
 PROCESSES = 4
 
 
@@ -63,38 +55,8 @@ print(json.dumps({"serial": license.serial}), flush=True)
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="needs a database shared by several processes")
 @pytest.mark.django_db(transaction=True)
 def test_simultaneous_issuances_take_different_serials(root, license_type, holder, department, tmp_path):
-    from govhall.applications.tests.test_concurrency_postgres import _database_url
-
-    script, go = tmp_path / "worker.py", tmp_path / "go"
-    script.write_text(WORKER)
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "govhall.settings",
-        "PYTHONPATH": str(SRC),
-        "DATABASE_URL": _database_url(),
-        "AUDIT_CHECKPOINT_KEY_FILE": str(settings.AUDIT_CHECKPOINT_KEY_FILE),
-        "LICENSES_FILE_ROOT": str(settings.LICENSES_FILE_ROOT),
-        "LICENSES_PKI_DIR": str(settings.LICENSES_PKI_DIR),
-    }
-    args = [str(license_type.pk), str(holder.pk), str(department.pk), str(go)]
-    workers = [
-        subprocess.Popen(
-            [sys.executable, str(script), *args], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-        )
-        for _ in range(PROCESSES)
-    ]
-    try:
-        for worker in workers:
-            assert worker.stdout.readline().strip() == "ready", worker.stderr.read()
-        time.sleep(0.1)
-        go.touch()
-        outcomes = [worker.communicate(timeout=240) for worker in workers]
-    finally:
-        for worker in workers:
-            if worker.poll() is None:
-                worker.kill()
-                worker.wait()
-    serials = [json.loads(out.strip().splitlines()[-1])["serial"] for out, errors in outcomes]
+    args = [str(license_type.pk), str(holder.pk), str(department.pk)]
+    serials = [answer["serial"] for answer in race(tmp_path, WORKER, [args] * PROCESSES, timeout=240)]
     assert len(set(serials)) == PROCESSES
     assert License.objects.count() == PROCESSES
     assert LicenseSerialSequence.objects.get().last == PROCESSES

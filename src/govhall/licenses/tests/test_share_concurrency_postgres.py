@@ -6,17 +6,10 @@ PostgreSQL only: separate processes need a server database shared with the test.
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
-import time
-from pathlib import Path
-
 import pytest
-from django.conf import settings
 from django.db import connection
 
+from govhall.core.tests.race import race
 from govhall.licenses import wallet
 from govhall.licenses.models import LicenseAccess
 from govhall.licenses.services import issue_license
@@ -27,7 +20,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
 ]
 
-SRC = Path(__file__).resolve().parents[3]
 PROCESSES = 5
 
 WORKER = """
@@ -50,40 +42,10 @@ except ValidationError as error:
 """
 
 
-def _start(script: Path, args: list[str]) -> subprocess.Popen[str]:
-    from govhall.applications.tests.test_concurrency_postgres import _database_url
-
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "govhall.settings",
-        "PYTHONPATH": str(SRC),
-        "DATABASE_URL": _database_url(),
-        "AUDIT_CHECKPOINT_KEY_FILE": str(settings.AUDIT_CHECKPOINT_KEY_FILE),
-        "LICENSES_FILE_ROOT": str(settings.LICENSES_FILE_ROOT),
-    }
-    return subprocess.Popen(
-        [sys.executable, str(script), *args], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-    )
-
-
 def test_simultaneous_uses_of_one_link_give_one_file(hall, tmp_path):
     license = issue_license(hall.food, hall.alice, {"shop_name": "张记面馆", "operator": "张三"}, hall.department)
     token = wallet.create_share_link(license, hall.alice, purpose="办理银行开户").token
-    script, go = tmp_path / "worker.py", tmp_path / "go"
-    script.write_text(WORKER)
-    workers = [_start(script, [token, str(go)]) for _ in range(PROCESSES)]
-    try:
-        for worker in workers:
-            assert worker.stdout.readline().strip() == "ready", worker.stderr.read()
-        time.sleep(0.1)
-        go.touch()
-        outcomes = [worker.communicate(timeout=180) for worker in workers]
-    finally:
-        for worker in workers:
-            if worker.poll() is None:
-                worker.kill()
-                worker.wait()
-    results = [json.loads(out.strip().splitlines()[-1]) for out, _errors in outcomes]
+    results = race(tmp_path, WORKER, [[token] for _ in range(PROCESSES)])
     assert sum("bytes" in result for result in results) == 1
     assert sorted(result.get("refused", "") for result in results) == [""] + ["used"] * (PROCESSES - 1)
     assert LicenseAccess.objects.filter(license=license).count() == 1

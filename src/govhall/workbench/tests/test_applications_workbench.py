@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
-from django_otp import DEVICE_ID_SESSION_KEY
-from django_otp.oath import totp
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from govhall.accounts.tests.otp import current_code as _code
+from govhall.accounts.tests.otp import otp_login as _login
 from govhall.applications import demo as applications_demo
 from govhall.applications.models import Application, CorrectionItem, Notice, NoticeKind, Status
 from govhall.applications.tests.factories import staff
@@ -28,20 +27,6 @@ def _demo_applications(_private_root, demo):
 
 def _waiting() -> Application:
     return Application.objects.get(status=Status.AWAITING_ACCEPTANCE)
-
-
-def _login(client, user):
-    device, _ = TOTPDevice.objects.get_or_create(user=user, name="test", defaults={"confirmed": True})
-    client.force_login(user)
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.save()
-    return client
-
-
-def _code(user) -> str:
-    device = TOTPDevice.objects.get(user=user, name="test")
-    return f"{totp(device.bin_key, step=30, t0=0, digits=6):06d}"
 
 
 def _act(client, application, action, **data):
